@@ -1,0 +1,364 @@
+//! The C ABI: thin `extern "C"` wrappers over the safe API, nothing else.
+//!
+//! Conventions (the README's "C API conventions" section says the same):
+//! - every function body runs inside [`ffi_boundary!`]: a panic never
+//!   unwinds into C or Go, it becomes [`Error::Panic`] (or a neutral value
+//!   for functions that return no status);
+//! - a `(NULL, 0)` buffer is an empty buffer; `(NULL, n > 0)` is
+//!   `LOG_ERR_NULL_ARGUMENT`; no slice is ever built from a NULL pointer;
+//! - inputs are never written; outputs are written only within the
+//!   capacities the caller gives;
+//! - statuses are `int32_t`: `>= 0` success, negative `LOG_ERR_*`.
+
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use crate::error::{Error, LOG_OK};
+use crate::parser::{BatchResult, Line, Parser};
+use crate::span::Span;
+use crate::LOG_FAST_FIELDS;
+
+/// Batch flag: the buffer ends the input, so a final line without `\n` is
+/// parsed instead of left for the next call.
+pub const LOG_BATCH_END_OF_INPUT: u32 = 1;
+
+/// Version of the C ABI described by `logspan.h`. It changes only when a
+/// published function or type changes incompatibly.
+pub const LOG_ABI_VERSION: u32 = 1;
+
+/// Run `$body`, turning a panic into `$on_panic`.
+macro_rules! ffi_boundary {
+    ($on_panic:expr, $body:block) => {
+        match catch_unwind(AssertUnwindSafe(|| $body)) {
+            Ok(v) => v,
+            Err(_) => $on_panic,
+        }
+    };
+}
+
+/// Return early with the error's code.
+macro_rules! try_status {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Error::code(e),
+        }
+    };
+}
+
+/// A read-only byte buffer from C: `(NULL, 0)` is empty.
+///
+/// # Safety
+/// When `len > 0` and `ptr` is not NULL, `ptr` must be valid for reads of
+/// `len` bytes for `'a` and not be written during that time.
+unsafe fn in_bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Error> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(Error::NullArgument);
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::InvalidArgument);
+    }
+    // SAFETY: ptr is non-NULL and, by this function's contract, valid for
+    // `len` bytes for 'a; len <= isize::MAX as from_raw_parts requires.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// A writable array of `cap` elements from C: `(NULL, 0)` is empty.
+///
+/// # Safety
+/// When `cap > 0` and `ptr` is not NULL, `ptr` must be valid for writes of
+/// `cap` elements of `T`, properly aligned, and not aliased for `'a`.
+unsafe fn out_slice<'a, T>(ptr: *mut T, cap: usize) -> Result<&'a mut [T], Error> {
+    if cap == 0 {
+        return Ok(&mut []);
+    }
+    if ptr.is_null() {
+        return Err(Error::NullArgument);
+    }
+    if cap > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(Error::InvalidArgument);
+    }
+    // SAFETY: ptr is non-NULL and, by this function's contract, valid and
+    // exclusively ours for `cap` elements; the size fits isize. T is a
+    // plain-integer #[repr(C)] struct (Span, Line), so any bit pattern the
+    // caller left there is a valid T, and we only write before we read.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, cap) })
+}
+
+/// Parse one nginx/Apache access-log line (combined, or common with
+/// referer and user agent absent) and write exactly `LOG_FAST_FIELDS` (12)
+/// spans to `out_fields`, in the `LOG_FIELD_*` order.
+///
+/// Returns the number of present fields (>= 0) or a negative `LOG_ERR_*`
+/// code; on a parse error all 12 spans are set to absent. Spans are
+/// offsets into `buf`. A trailing `\n` or `\r\n` is ignored.
+///
+/// `buf` may be NULL only when `len` is 0. `out_fields` must point to 12
+/// writable `LogSpan`s. Thread-safe; allocates nothing.
+#[no_mangle]
+pub unsafe extern "C" fn log_parse_fast(buf: *const u8, len: usize, out_fields: *mut Span) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller guarantees buf is readable for len bytes.
+        let line = try_status!(unsafe { in_bytes(buf, len) });
+        // SAFETY: the caller guarantees out_fields holds 12 writable spans.
+        let out = try_status!(unsafe { out_slice(out_fields, LOG_FAST_FIELDS) });
+        let out: &mut [Span; LOG_FAST_FIELDS] = out.try_into().expect("12 spans");
+        match crate::parse_fast(line, out) {
+            Ok(n) => n as i32,
+            Err(e) => e.code(),
+        }
+    })
+}
+
+/// Compile a spec string (`combined`, `common`, `access`,
+/// `json:<path>,...`; see the README) into a parser.
+///
+/// On success writes a new parser to `*out` and returns `LOG_OK`; free it
+/// with `log_parser_free`. On failure returns a negative code, leaves
+/// `*out` untouched, and, when `err_buf` is not NULL and `err_cap > 0`,
+/// writes a NUL-terminated message (with the byte position in the spec)
+/// into `err_buf`, truncated to `err_cap - 1` bytes.
+///
+/// The spec must be UTF-8. This function allocates; parsing does not.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_new(
+    spec: *const u8,
+    spec_len: usize,
+    out: *mut *mut Parser,
+    err_buf: *mut u8,
+    err_cap: usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller guarantees err_buf is writable for err_cap
+        // bytes when not NULL.
+        let err_out = unsafe { out_slice(err_buf, if err_buf.is_null() { 0 } else { err_cap }) }
+            .unwrap_or(&mut []);
+        let mut fail = |e: Error, msg: &str| {
+            if let Some(room) = err_out.len().checked_sub(1) {
+                let n = msg.len().min(room);
+                err_out[..n].copy_from_slice(&msg.as_bytes()[..n]);
+                err_out[n] = 0;
+            }
+            e.code()
+        };
+        if out.is_null() {
+            return fail(Error::NullArgument, "out is NULL");
+        }
+        // SAFETY: the caller guarantees spec is readable for spec_len bytes.
+        let spec = match unsafe { in_bytes(spec, spec_len) } {
+            Ok(s) => s,
+            Err(e) => return fail(e, "spec is NULL with a non-zero length"),
+        };
+        match Parser::from_spec_bytes(spec) {
+            Ok(p) => {
+                // SAFETY: out is non-NULL and the caller guarantees it is
+                // writable.
+                unsafe { *out = Box::into_raw(Box::new(p)) };
+                LOG_OK
+            }
+            Err(e) => fail(Error::InvalidSpec, &e.to_string()),
+        }
+    })
+}
+
+/// Free a parser made by `log_parser_new`. NULL is ignored. The parser
+/// must not be in use by any thread, and must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_free(parser: *mut Parser) {
+    ffi_boundary!((), {
+        if !parser.is_null() {
+            // SAFETY: parser came from Box::into_raw in log_parser_new and,
+            // by contract, is freed once and no longer used.
+            drop(unsafe { Box::from_raw(parser) });
+        }
+    })
+}
+
+/// Borrow a parser handle; NULL gives None.
+///
+/// # Safety
+/// A non-NULL `parser` must come from `log_parser_new` and not be freed.
+unsafe fn parser_ref<'a>(parser: *const Parser) -> Option<&'a Parser> {
+    // SAFETY: by contract a non-NULL handle points to a live Parser, which
+    // is immutable, so a shared reference is sound from any thread.
+    unsafe { parser.as_ref() }
+}
+
+/// Number of fields every parse with this parser writes (0 for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_field_count(parser: *const Parser) -> usize {
+    ffi_boundary!(0, {
+        // SAFETY: the caller passes a live parser or NULL.
+        unsafe { parser_ref(parser) }.map_or(0, Parser::field_count)
+    })
+}
+
+/// Name of field `index`: a NUL-terminated UTF-8 string owned by the
+/// parser, valid until `log_parser_free`. Writes its length (without the
+/// NUL) to `*len_out` when `len_out` is not NULL. Returns NULL for a NULL
+/// parser or an index past the field count.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_field_name(
+    parser: *const Parser,
+    index: usize,
+    len_out: *mut usize,
+) -> *const c_char {
+    ffi_boundary!(ptr::null(), {
+        // SAFETY: the caller passes a live parser or NULL.
+        let Some(p) = (unsafe { parser_ref(parser) }) else {
+            return ptr::null();
+        };
+        match p.field_name_nul(index) {
+            None => ptr::null(),
+            Some(name) => {
+                if !len_out.is_null() {
+                    // SAFETY: non-NULL len_out is writable by contract.
+                    unsafe { *len_out = name.len() - 1 };
+                }
+                name.as_ptr().cast()
+            }
+        }
+    })
+}
+
+/// Index of the field called `name` (`name_len` bytes, no NUL needed), or
+/// `LOG_ERR_INVALID_ARGUMENT` when there is none. Resolve names once, then
+/// read spans by index in the hot loop.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_field_index(
+    parser: *const Parser,
+    name: *const u8,
+    name_len: usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller passes a live parser or NULL.
+        let Some(p) = (unsafe { parser_ref(parser) }) else {
+            return Error::NullArgument.code();
+        };
+        // SAFETY: the caller guarantees name is readable for name_len bytes.
+        let name = try_status!(unsafe { in_bytes(name, name_len) });
+        let found = std::str::from_utf8(name)
+            .ok()
+            .and_then(|n| p.field_index(n));
+        found.map_or(Error::InvalidArgument.code(), |i| i as i32)
+    })
+}
+
+/// Parse one line with `parser` into `out[0 .. field_count)`.
+///
+/// Returns the number of present fields (>= 0) or a negative code. When
+/// `out_cap` is smaller than the field count, returns
+/// `LOG_ERR_OUTPUT_TOO_SMALL` and writes nothing; on a parse error all
+/// field_count spans are set to absent. Spans are offsets into `buf`. A
+/// trailing `\n` or `\r\n` is ignored.
+///
+/// Thread-safe: many threads may parse with one parser at once.
+/// Allocates nothing.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_parse(
+    parser: *const Parser,
+    buf: *const u8,
+    len: usize,
+    out: *mut Span,
+    out_cap: usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller passes a live parser or NULL.
+        let Some(p) = (unsafe { parser_ref(parser) }) else {
+            return Error::NullArgument.code();
+        };
+        // SAFETY: the caller guarantees buf is readable for len bytes.
+        let line = try_status!(unsafe { in_bytes(buf, len) });
+        if out_cap < p.field_count() {
+            return Error::OutputTooSmall.code();
+        }
+        // SAFETY: the caller guarantees out is writable for out_cap spans.
+        let out = try_status!(unsafe { out_slice(out, out_cap) });
+        match p.parse(line, out) {
+            Ok(n) => n as i32,
+            Err(e) => e.code(),
+        }
+    })
+}
+
+/// Parse every complete line of `buf` (lines end with `\n`) in one call.
+///
+/// For line k: its offset, length (without `\n` / `\r\n`) and status go to
+/// `lines[k]`; its spans go to `fields[k * field_count ...]`, as offsets
+/// from the start of `buf`. `*result` receives the bytes consumed, the
+/// number of lines written and how many failed.
+///
+/// A final line without `\n` is left for the next call unless `flags` has
+/// `LOG_BATCH_END_OF_INPUT`. Returns `LOG_OK` with `result->full == 0`
+/// when every complete line was handled, and `LOG_OK` with
+/// `result->full == 1` when `lines_cap` or `fields_cap` (or the 4 GiB
+/// offset range of one call) ran out first: what was written is valid,
+/// continue from `buf + result->consumed`. A negative code means nothing
+/// was parsed (NULL arguments, unknown flags) and `*result` is untouched.
+///
+/// Thread-safe with a shared parser; allocates nothing.
+#[no_mangle]
+pub unsafe extern "C" fn log_parser_parse_batch(
+    parser: *const Parser,
+    buf: *const u8,
+    len: usize,
+    flags: u32,
+    lines: *mut Line,
+    lines_cap: usize,
+    fields: *mut Span,
+    fields_cap: usize,
+    result: *mut BatchResult,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller passes a live parser or NULL.
+        let Some(p) = (unsafe { parser_ref(parser) }) else {
+            return Error::NullArgument.code();
+        };
+        if result.is_null() {
+            return Error::NullArgument.code();
+        }
+        if flags & !LOG_BATCH_END_OF_INPUT != 0 {
+            return Error::InvalidArgument.code();
+        }
+        // SAFETY: the caller guarantees buf is readable for len bytes.
+        let buf = try_status!(unsafe { in_bytes(buf, len) });
+        // SAFETY: the caller guarantees lines and fields are writable for
+        // their capacities.
+        let lines = try_status!(unsafe { out_slice(lines, lines_cap) });
+        // SAFETY: as above.
+        let fields = try_status!(unsafe { out_slice(fields, fields_cap) });
+        let r = p.parse_batch(buf, flags & LOG_BATCH_END_OF_INPUT != 0, lines, fields);
+        // SAFETY: result is non-NULL and writable by contract.
+        unsafe { *result = r };
+        LOG_OK
+    })
+}
+
+/// A static, NUL-terminated description of a status code: any `LOG_ERR_*`
+/// code; every non-negative value (`LOG_OK`, a present-field count) reads
+/// "ok". Never NULL; never free it.
+#[no_mangle]
+pub extern "C" fn log_status_str(status: i32) -> *const c_char {
+    let s: &'static str = match status {
+        s if s >= LOG_OK => "ok\0",
+        s => Error::from_code(s).map_or("unknown status code\0", Error::message_nul),
+    };
+    s.as_ptr().cast()
+}
+
+/// The library version, e.g. "0.1.0" (static, NUL-terminated).
+#[no_mangle]
+pub extern "C" fn log_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The ABI version this library implements (`LOG_ABI_VERSION`); compare
+/// it with the header's at start-up to catch a stale library.
+#[no_mangle]
+pub extern "C" fn log_abi_version() -> u32 {
+    LOG_ABI_VERSION
+}

@@ -1,0 +1,6 @@
+//! One file per log format. Each exposes a `parse(line, .., out)` that
+//! writes spans into `out` and returns the number of present fields, and
+//! documents its rules for odd input at the top of the file.
+
+pub mod access;
+pub mod json;

@@ -1,0 +1,281 @@
+//! [`Parser`]: a compiled spec, immutable, shared freely between threads.
+
+use crate::error::{Error, SpecError};
+use crate::formats::access::{self, AccessMode};
+use crate::formats::json::{self, JsonPaths};
+use crate::span::Span;
+use crate::spec;
+
+pub(crate) enum Format {
+    Access(AccessMode),
+    Json(JsonPaths),
+}
+
+/// A compiled spec string (`LogParser` in C). Immutable once built and
+/// `Send + Sync`: one parser serves every thread at once, with no locks.
+pub struct Parser {
+    format: Format,
+    /// Field names, each stored with a trailing NUL for C callers.
+    names: Vec<Box<str>>,
+}
+
+impl std::fmt::Debug for Parser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parser")
+            .field(
+                "fields",
+                &(0..self.field_count())
+                    .map(|i| self.field_name(i))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// One line of a batch: where it is and how it parsed.
+///
+/// This is `LogLine` in C; its layout is part of the ABI.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Line {
+    /// Offset of the line in the batch buffer.
+    pub off: u32,
+    /// Length of the line without its `\n` or `\r\n`.
+    pub len: u32,
+    /// Present-field count (`>= 0`), or a negative `LOG_ERR_*` code.
+    pub status: i32,
+}
+
+impl Line {
+    /// The line's error, if it failed.
+    pub fn error(&self) -> Option<Error> {
+        Error::from_code(self.status)
+    }
+}
+
+/// What one batch call did.
+///
+/// This is `LogBatchResult` in C.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct BatchResult {
+    /// Bytes of the input fully handled: the lines reported end before
+    /// this offset (including their newlines). Continue from here.
+    pub consumed: usize,
+    /// Number of line results written.
+    pub lines: usize,
+    /// How many of those lines failed (`status < 0`).
+    pub errors: usize,
+    /// 1 when the output arrays (or the 4 GiB offset range of one call)
+    /// filled up before the input was exhausted; 0 otherwise.
+    pub full: u32,
+}
+
+impl Parser {
+    /// Compile a spec string (see the crate docs for the grammar).
+    ///
+    /// ```
+    /// use logspan::Parser;
+    ///
+    /// let p = Parser::new("json:level,msg,http.status").unwrap();
+    /// let line = br#"{"level":"warn","msg":"slow","http":{"status":503}}"#;
+    /// let mut out = [logspan::Span::ABSENT; 3];
+    /// assert_eq!(p.parse(line, &mut out), Ok(3));
+    /// assert_eq!(out[2].get(line), Some(&b"503"[..]));
+    /// assert_eq!(p.field_index("msg"), Some(1));
+    /// ```
+    pub fn new(spec: &str) -> Result<Parser, SpecError> {
+        Parser::from_spec_bytes(spec.as_bytes())
+    }
+
+    /// Compile a spec given as bytes (it must be UTF-8; an error says where
+    /// it is not).
+    pub fn from_spec_bytes(spec: &[u8]) -> Result<Parser, SpecError> {
+        let c = spec::compile(spec)?;
+        Ok(Parser {
+            format: c.format,
+            names: c
+                .names
+                .into_iter()
+                .map(|n| format!("{n}\0").into_boxed_str())
+                .collect(),
+        })
+    }
+
+    /// Number of fields every parse writes.
+    #[inline]
+    pub fn field_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Name of field `i`, or `None` past the end.
+    pub fn field_name(&self, i: usize) -> Option<&str> {
+        self.names.get(i).map(|n| &n[..n.len() - 1])
+    }
+
+    pub(crate) fn field_name_nul(&self, i: usize) -> Option<&str> {
+        self.names.get(i).map(|n| &**n)
+    }
+
+    /// Index of the field called `name`, resolved once so that the hot
+    /// loop reads spans by index.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        (0..self.field_count()).find(|&i| self.field_name(i) == Some(name))
+    }
+
+    /// Parse one line (a trailing `\n` or `\r\n` is ignored) into
+    /// `out[..field_count()]`, returning how many fields are present.
+    ///
+    /// Spans are relative to `line`. On error all `field_count()` spans are
+    /// set to absent; `out` shorter than `field_count()` is
+    /// [`Error::OutputTooSmall`] and nothing is written.
+    #[inline]
+    pub fn parse(&self, line: &[u8], out: &mut [Span]) -> Result<usize, Error> {
+        if out.len() < self.field_count() {
+            return Err(Error::OutputTooSmall);
+        }
+        match &self.format {
+            Format::Access(mode) => access::parse(line, *mode, out),
+            Format::Json(paths) => json::parse(line, paths, out),
+        }
+    }
+
+    /// Parse every complete line of `buf` (lines end with `\n`).
+    ///
+    /// Line `k`'s spans go to `fields[k * field_count() ..][.. field_count()]`
+    /// and are relative to the start of `buf`; its result goes to
+    /// `lines[k]`. A final line without `\n` is left unconsumed unless
+    /// `end_of_input` is true. Parsing stops early, with
+    /// [`BatchResult::full`] set, when `lines` or `fields` is full; what was
+    /// written is valid and the caller continues at `consumed`.
+    ///
+    /// Every line gets a result, including empty lines
+    /// ([`Error::EmptyLine`]) and malformed ones: nothing is skipped
+    /// silently. The results equal [`Parser::parse`] on each line, with
+    /// offsets shifted by the line's offset.
+    pub fn parse_batch(
+        &self,
+        buf: &[u8],
+        end_of_input: bool,
+        lines: &mut [Line],
+        fields: &mut [Span],
+    ) -> BatchResult {
+        let nf = self.field_count();
+        let max_lines = if nf == 0 {
+            lines.len()
+        } else {
+            lines.len().min(fields.len() / nf)
+        };
+        let mut r = BatchResult::default();
+        let mut start = 0usize;
+        while start < buf.len() {
+            let (end, next) = match memchr::memchr(b'\n', &buf[start..]) {
+                Some(k) => (start + k + 1, start + k + 1),
+                None if end_of_input => (buf.len(), buf.len()),
+                None => break,
+            };
+            if r.lines == max_lines {
+                r.full = 1;
+                break;
+            }
+            let raw = &buf[start..end];
+            let content_len = crate::strip_eol(raw).len();
+            let out = &mut fields[r.lines * nf..(r.lines + 1) * nf];
+            let line = &mut lines[r.lines];
+            if end > crate::LOG_MAX_LINE_LEN {
+                // Offsets of this line would not fit in 32 bits.
+                if start > 0 {
+                    r.full = 1;
+                    break;
+                }
+                out.fill(Span::ABSENT);
+                *line = Line {
+                    off: 0,
+                    len: content_len.min(crate::LOG_MAX_LINE_LEN) as u32,
+                    status: Error::LineTooLong.code(),
+                };
+                r.errors += 1;
+            } else {
+                let status = match self.parse(raw, out) {
+                    Ok(n) => {
+                        for s in out.iter_mut() {
+                            *s = s.shifted(start as u32);
+                        }
+                        n as i32
+                    }
+                    Err(e) => {
+                        r.errors += 1;
+                        e.code()
+                    }
+                };
+                *line = Line {
+                    off: start as u32,
+                    len: content_len as u32,
+                    status,
+                };
+            }
+            r.lines += 1;
+            start = next;
+            r.consumed = next;
+        }
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Parser>();
+    }
+
+    #[test]
+    fn batch_equals_per_line_and_streams() {
+        let p = Parser::new("json:a,b").unwrap();
+        let text = b"{\"a\":1}\n\nnot json\r\n{\"b\":\"x\",\"a\":[2]}\r\n{\"a\":3}";
+        let mut lines = [Line::default(); 8];
+        let mut fields = [Span::ABSENT; 16];
+        let r = p.parse_batch(text, false, &mut lines, &mut fields);
+        assert_eq!((r.lines, r.errors, r.full), (4, 2, 0));
+        assert_eq!(r.consumed, text.len() - b"{\"a\":3}".len());
+        for (k, line) in lines[..r.lines].iter().enumerate() {
+            let off = line.off as usize;
+            let end = text[off..].iter().position(|&b| b == b'\n').unwrap() + off + 1;
+            let mut one = [Span::ABSENT; 2];
+            let want = p.parse(&text[off..end], &mut one);
+            assert_eq!(
+                want.map(|n| n as i32).unwrap_or_else(|e| e.code()),
+                line.status
+            );
+            for f in 0..2 {
+                assert_eq!(fields[k * 2 + f], one[f].shifted(line.off));
+            }
+        }
+        assert_eq!(lines[1].status, Error::EmptyLine.code());
+        assert_eq!(lines[2].len, 8, "\\r\\n is not part of the line");
+        // The tail is parsed once the caller says the input has ended.
+        let tail = &text[r.consumed..];
+        let r2 = p.parse_batch(tail, true, &mut lines, &mut fields);
+        assert_eq!((r2.lines, r2.consumed, lines[0].status), (1, tail.len(), 1));
+    }
+
+    #[test]
+    fn batch_stops_when_output_is_full() {
+        let p = Parser::new("access").unwrap();
+        let line = "1.2.3.4 - - [t] \"GET / HTTP/1.1\" 200 1\n";
+        let text = line.repeat(5);
+        for (lines_cap, fields_cap, want) in
+            [(0, 60, 0), (2, 60, 2), (5, 30, 2), (5, 11, 0), (9, 120, 5)]
+        {
+            let mut lines = vec![Line::default(); lines_cap];
+            let mut fields = vec![Span::ABSENT; fields_cap];
+            let r = p.parse_batch(text.as_bytes(), true, &mut lines, &mut fields);
+            assert_eq!(r.lines, want);
+            assert_eq!(r.consumed, want * line.len());
+            assert_eq!(r.full, (want < 5) as u32);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Spec strings: the one place that knows their grammar.
+//!
+//! | spec | fields |
+//! |---|---|
+//! | `combined` | the 12 access-log fields; referer and user agent required |
+//! | `common` | the first 10 access-log fields (CLF); nothing may follow |
+//! | `access` | combined, or common with referer/user agent absent (`log_parse_fast`) |
+//! | `json:<path>,<path>,...` | one field per path into a JSON-lines object |
+
+use crate::error::SpecError;
+use crate::formats::access::{AccessMode, FIELD_NAMES};
+use crate::formats::json;
+use crate::parser::Format;
+
+/// A compiled spec: the format and its field names in output order.
+pub(crate) struct Compiled {
+    pub(crate) format: Format,
+    pub(crate) names: Vec<String>,
+}
+
+pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
+    let spec = std::str::from_utf8(spec).map_err(|e| SpecError {
+        pos: e.valid_up_to(),
+        msg: "spec is not valid UTF-8".into(),
+    })?;
+    if spec.len() > crate::LOG_MAX_SPEC_LEN {
+        return Err(SpecError {
+            pos: crate::LOG_MAX_SPEC_LEN,
+            msg: format!("spec longer than {} bytes", crate::LOG_MAX_SPEC_LEN),
+        });
+    }
+    let (name, arg) = match spec.find(':') {
+        Some(k) => (&spec[..k], Some(&spec[k + 1..])),
+        None => (spec, None),
+    };
+    let access = |mode: AccessMode| -> Result<Compiled, SpecError> {
+        if arg.is_some() {
+            return Err(SpecError {
+                pos: name.len(),
+                msg: format!("`{name}` takes no arguments"),
+            });
+        }
+        Ok(Compiled {
+            format: Format::Access(mode),
+            names: FIELD_NAMES[..mode.field_count()]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        })
+    };
+    match name {
+        "combined" => access(AccessMode::Combined),
+        "common" => access(AccessMode::Common),
+        "access" => access(AccessMode::Either),
+        "json" => match arg {
+            None => Err(SpecError {
+                pos: spec.len(),
+                msg: "`json` needs a list of fields, e.g. `json:time,level,msg,http.status`".into(),
+            }),
+            Some(list) => {
+                let (paths, names) = json::compile(list, name.len() + 1)?;
+                Ok(Compiled {
+                    format: Format::Json(paths),
+                    names,
+                })
+            }
+        },
+        "" => Err(SpecError {
+            pos: 0,
+            msg: "empty spec (expected one of: combined, common, access, json:<fields>)".into(),
+        }),
+        other => Err(SpecError {
+            pos: 0,
+            msg: format!(
+                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>)"
+            ),
+        }),
+    }
+}
