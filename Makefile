@@ -5,6 +5,9 @@
 #   make lib          build target/release/liblogspan.a and stage it for the Go package
 #   make header       regenerate include/logspan.h (and its copy in go-bindings/) with the pinned cbindgen
 #   make example-c    build and run the C example in examples/c
+#   make bench        criterion benchmarks (Rust) against regex, serde_json, hand-written splitters
+#   make fuzz-smoke   every cargo-fuzz target for FUZZ_SMOKE_SECONDS (default 15) each
+#   make fuzz         every cargo-fuzz target for FUZZ_SECONDS (default 600) each
 #   make clean
 
 SHELL := bash
@@ -35,7 +38,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml
 
 .PHONY: all demo test lib header header-check test-rust test-c test-c-sanitize test-c-valgrind \
-        test-go example-c clean tools
+        test-go example-c clean tools bench fuzz fuzz-smoke fuzz-tools fuzz-seeds
 
 all: lib
 
@@ -115,6 +118,50 @@ demo: lib
 example-c: $(LIB) | build/c
 	$(CC) $(CFLAGS_STRICT) -O2 -o build/c/parse_access examples/c/parse_access.c $(LIB) $(C_LIBS)
 	./build/c/parse_access examples/data/access.log
+
+bench:
+	$(CARGO) bench --bench parse
+
+# ---------------------------------------------------------------- fuzzing
+FUZZ_TARGETS := parse_fast json_line batch spec
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SECONDS ?= 600
+SHARED := ../shared/corpora
+
+# cargo-fuzz needs a nightly toolchain (for -Zsanitizer=address).
+fuzz-tools:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install --quiet --locked cargo-fuzz
+
+# Seed corpora (gitignored): sample lines, and the shared conformance data
+# when it is beside the checkout.
+fuzz-seeds:
+	@for t in $(FUZZ_TARGETS); do mkdir -p fuzz/corpus/$$t; done
+	@head -300 examples/data/access.log | split -l 1 - fuzz/corpus/parse_fast/sample-
+	@head -300 examples/data/app.jsonl | split -l 1 - fuzz/corpus/json_line/sample-
+	@head -40 examples/data/access.log | sed '1s/^/\x00\x05\xff/' > fuzz/corpus/batch/access
+	@head -40 examples/data/app.jsonl | sed '1s/^/\x02\x05\xff/' > fuzz/corpus/batch/json
+	@printf 'json:a,b.c,items[0].id,a\\.b\0{"a":1}' > fuzz/corpus/spec/json
+	@printf 'combined' > fuzz/corpus/spec/combined
+	@if [ -d $(SHARED) ]; then \
+	  cp $(SHARED)/json/JSONTestSuite/test_parsing/*.json fuzz/corpus/json_line/; \
+	  head -500 $(SHARED)/access/elastic-examples/apache_logs | split -l 1 - fuzz/corpus/parse_fast/apache-; \
+	fi
+
+define run_fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t ($(1) s)"; \
+	  $(CARGO) +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(1) -print_final_stats=1 2>&1 \
+	    | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)|cov:|panicked|ERROR|SUMMARY' | tail -4; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t failed: see fuzz/artifacts/$$t"; exit 1; }; \
+	done
+endef
+
+fuzz-smoke: fuzz-tools fuzz-seeds
+	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+fuzz: fuzz-tools fuzz-seeds
+	$(call run_fuzz,$(FUZZ_SECONDS))
 
 clean:
 	$(CARGO) clean
