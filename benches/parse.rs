@@ -17,7 +17,9 @@ use logspan::{Line, Parser, Span, LOG_FAST_FIELDS};
 use memchr::memchr;
 
 fn lines_of(text: &[u8]) -> Vec<&[u8]> {
-    text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect()
+    text.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// The combined-format regex a careful user would write.
@@ -28,14 +30,18 @@ const COMBINED_RE: &str = r#"^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)"
 fn hand_split(line: &[u8], out: &mut [(usize, usize); 9]) -> bool {
     let mut pos = 0;
     for f in out.iter_mut().take(3) {
-        let Some(k) = memchr(b' ', &line[pos..]) else { return false };
+        let Some(k) = memchr(b' ', &line[pos..]) else {
+            return false;
+        };
         *f = (pos, pos + k);
         pos += k + 1;
     }
     if line.get(pos) != Some(&b'[') {
         return false;
     }
-    let Some(k) = memchr(b']', &line[pos..]) else { return false };
+    let Some(k) = memchr(b']', &line[pos..]) else {
+        return false;
+    };
     out[3] = (pos + 1, pos + k);
     pos += k + 2;
     let quoted = |pos: usize| -> Option<usize> {
@@ -83,10 +89,17 @@ fn bench_access(c: &mut Criterion, name: &str, text: &[u8]) {
 
     let ok = |f: &dyn Fn(&[u8]) -> bool| lines.iter().filter(|l| f(l)).count();
     let mut fast_out = [Span::ABSENT; LOG_FAST_FIELDS];
-    let want = lines.iter().filter(|l| logspan::parse_fast(l, &mut fast_out).is_ok()).count();
+    let want = lines
+        .iter()
+        .filter(|l| logspan::parse_fast(l, &mut fast_out).is_ok())
+        .count();
     let re = regex::bytes::Regex::new(COMBINED_RE).unwrap();
     let mut locs = re.capture_locations();
-    assert_eq!(ok(&|l| re.is_match(l)), want, "regex and logspan disagree on accepted lines");
+    assert_eq!(
+        ok(&|l| re.is_match(l)),
+        want,
+        "regex and logspan disagree on accepted lines"
+    );
 
     g.bench_function("logspan/parse_fast", |b| {
         let mut out = [Span::ABSENT; LOG_FAST_FIELDS];
@@ -165,12 +178,18 @@ fn bench_json(c: &mut Criterion, text: &[u8]) {
     g.throughput(Throughput::Bytes(text.len() as u64));
     let p = Parser::new("json:time,level,msg,http.status,http.method").unwrap();
     let mut out = [Span::ABSENT; 5];
-    let want = lines.iter().filter(|l| p.parse(l, &mut out).is_ok()).count();
+    let want = lines
+        .iter()
+        .filter(|l| p.parse(l, &mut out).is_ok())
+        .count();
     let serde_ok = lines
         .iter()
         .filter(|l| serde_json::from_slice::<Record>(l).is_ok())
         .count();
-    assert_eq!(serde_ok, want, "serde_json and logspan disagree on accepted lines");
+    assert_eq!(
+        serde_ok, want,
+        "serde_json and logspan disagree on accepted lines"
+    );
 
     g.bench_function("logspan/json_5_fields", |b| {
         let mut out = [Span::ABSENT; 5];
@@ -221,7 +240,9 @@ fn benches(c: &mut Criterion) {
     let root = env!("CARGO_MANIFEST_DIR");
     let access = std::fs::read(format!("{root}/examples/data/access.log")).unwrap();
     bench_access(c, "sample", &access);
-    if let Ok(apache) = std::fs::read(format!("{root}/../shared/corpora/access/elastic-examples/apache_logs")) {
+    if let Ok(apache) = std::fs::read(format!(
+        "{root}/../shared/corpora/access/elastic-examples/apache_logs"
+    )) {
         bench_access(c, "apache_logs", &apache);
     }
     let json = std::fs::read(format!("{root}/examples/data/app.jsonl")).unwrap();

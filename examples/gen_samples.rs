@@ -35,7 +35,9 @@ impl Rng {
     }
 }
 
-const METHODS: &[&str] = &["GET", "GET", "GET", "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"];
+const METHODS: &[&str] = &[
+    "GET", "GET", "GET", "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH",
+];
 const PATHS: &[&str] = &[
     "/",
     "/index.html",
@@ -60,9 +62,19 @@ const UAS: &[&str] = &[
     "python-requests/2.31.0",
     "Mozilla/5.0 (compatible; \\\"evil\\\" scanner; \\\\x)",
 ];
-const REFERERS: &[&str] = &["-", "-", "https://example.com/", "https://www.google.com/search?q=logspan", "https://example.com/products?id=42"];
-const STATUSES: &[&str] = &["200", "200", "200", "200", "304", "301", "404", "500", "201", "206", "403"];
-const MONTHS: &[&str] = &["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const REFERERS: &[&str] = &[
+    "-",
+    "-",
+    "https://example.com/",
+    "https://www.google.com/search?q=logspan",
+    "https://example.com/products?id=42",
+];
+const STATUSES: &[&str] = &[
+    "200", "200", "200", "200", "304", "301", "404", "500", "201", "206", "403",
+];
+const MONTHS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const LEVELS: &[&str] = &["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"];
 const MSGS: &[&str] = &[
     "request completed",
@@ -78,7 +90,13 @@ fn client(r: &mut Rng) -> String {
     if r.chance(13) {
         format!("2001:db8:{:x}::{:x}", r.below(0xffff), r.below(0xffff))
     } else {
-        format!("{}.{}.{}.{}", 1 + r.below(223), r.below(256), r.below(256), 1 + r.below(254))
+        format!(
+            "{}.{}.{}.{}",
+            1 + r.below(223),
+            r.below(256),
+            r.below(256),
+            1 + r.below(254)
+        )
     }
 }
 
@@ -98,15 +116,34 @@ fn access_line(r: &mut Rng, n: u64) -> String {
     let request = if r.chance(1) {
         "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xfc\\x03\\x03".to_string()
     } else {
-        format!("{} {} HTTP/1.{}", r.pick(METHODS), r.pick(PATHS), r.below(2))
+        format!(
+            "{} {} HTTP/1.{}",
+            r.pick(METHODS),
+            r.pick(PATHS),
+            r.below(2)
+        )
     };
-    let status = if request.starts_with('\\') { "400" } else { r.pick(STATUSES) };
+    let status = if request.starts_with('\\') {
+        "400"
+    } else {
+        r.pick(STATUSES)
+    };
     let bytes = if status == "304" || r.chance(3) {
         "-".to_string()
     } else {
         (r.below(90_000) + 100).to_string()
     };
-    write!(line, "{} - {} [{}] \"{}\" {} {}", client(r), user, time, request, status, bytes).unwrap();
+    write!(
+        line,
+        "{} - {} [{}] \"{}\" {} {}",
+        client(r),
+        user,
+        time,
+        request,
+        status,
+        bytes
+    )
+    .unwrap();
     if !r.chance(2) {
         write!(line, " \"{}\" \"{}\"", r.pick(REFERERS), r.pick(UAS)).unwrap();
     }
@@ -150,7 +187,9 @@ fn json_line(r: &mut Rng, n: u64) -> String {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let lines: u64 = args.get(1).map_or(2000, |s| s.parse().expect("LINES must be a number"));
+    let lines: u64 = args
+        .get(1)
+        .map_or(2000, |s| s.parse().expect("LINES must be a number"));
     let dir = args.get(2).map_or("examples/data", |s| s.as_str());
     std::fs::create_dir_all(dir)?;
     let mut r = Rng(0x5EED_1065_BA11_0001);

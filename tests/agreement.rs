@@ -111,8 +111,14 @@ fn corpus_covers_success_and_failure_for_every_spec() {
         let results: Vec<bool> = cases
             .iter()
             .filter(|c| c.0 == spec)
-            .map(|c| p.parse(&c.1, &mut vec![Span::ABSENT; p.field_count()]).is_ok())
+            .map(|c| {
+                p.parse(&c.1, &mut vec![Span::ABSENT; p.field_count()])
+                    .is_ok()
+            })
             .collect();
-        assert!(results.contains(&true) && results.contains(&false), "{spec}");
+        assert!(
+            results.contains(&true) && results.contains(&false),
+            "{spec}"
+        );
     }
 }
