@@ -235,6 +235,12 @@ enum LogErr
    */
   LOG_ERR_INVALID_ARGUMENT = -1006,
   /**
+   * More key/value pairs in the line than the spec's maximum (the
+   * enumerate-all modes `logfmt:*` / `json:*`); nothing is dropped
+   * silently.
+   */
+  LOG_ERR_TOO_MANY_FIELDS = -1007,
+  /**
    * The line is empty (after removing a trailing `\n` or `\r\n`).
    */
   LOG_ERR_EMPTY_LINE = -1010,
@@ -306,6 +312,48 @@ enum LogErr
    * JSON: a number does not follow the JSON number grammar.
    */
   LOG_ERR_JSON_BAD_NUMBER = -1208,
+  /**
+   * logfmt: an unexpected `=` or `"`, or an invalid key.
+   */
+  LOG_ERR_LOGFMT_SYNTAX = -1301,
+  /**
+   * logfmt: a quoted value has no closing quote.
+   */
+  LOG_ERR_LOGFMT_UNTERMINATED_QUOTE = -1302,
+  /**
+   * logfmt: a quoted value holds an invalid escape or a control
+   * character.
+   */
+  LOG_ERR_LOGFMT_BAD_ESCAPE = -1303,
+  /**
+   * syslog: PRI is not `<0>`..`<191>`.
+   */
+  LOG_ERR_SYSLOG_BAD_PRI = -1401,
+  /**
+   * syslog: RFC 5424 VERSION is not 1-999.
+   */
+  LOG_ERR_SYSLOG_BAD_VERSION = -1402,
+  /**
+   * syslog: the timestamp is not valid for the format.
+   */
+  LOG_ERR_SYSLOG_BAD_TIMESTAMP = -1403,
+  /**
+   * syslog: HOSTNAME, APP-NAME, PROCID or MSGID is too long or holds
+   * bytes outside printable US-ASCII.
+   */
+  LOG_ERR_SYSLOG_BAD_HEADER = -1404,
+  /**
+   * syslog: STRUCTURED-DATA is malformed.
+   */
+  LOG_ERR_SYSLOG_BAD_STRUCTURED_DATA = -1405,
+  /**
+   * syslog: a message that starts with a UTF-8 BOM is not valid UTF-8.
+   */
+  LOG_ERR_SYSLOG_INVALID_UTF8 = -1406,
+  /**
+   * syslog: the line ends inside the header or structured data.
+   */
+  LOG_ERR_SYSLOG_TRUNCATED = -1407,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

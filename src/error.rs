@@ -34,6 +34,10 @@ pub enum Error {
     /// An argument is out of its range (e.g. a field index past the field
     /// count, unknown flag bits).
     InvalidArgument = -1006,
+    /// More key/value pairs in the line than the spec's maximum (the
+    /// enumerate-all modes `logfmt:*` / `json:*`); nothing is dropped
+    /// silently.
+    TooManyFields = -1007,
     /// The line is empty (after removing a trailing `\n` or `\r\n`).
     EmptyLine = -1010,
 
@@ -74,6 +78,30 @@ pub enum Error {
     JsonBadString = -1207,
     /// JSON: a number does not follow the JSON number grammar.
     JsonBadNumber = -1208,
+
+    /// logfmt: an unexpected `=` or `"`, or an invalid key.
+    LogfmtSyntax = -1301,
+    /// logfmt: a quoted value has no closing quote.
+    LogfmtUnterminatedQuote = -1302,
+    /// logfmt: a quoted value holds an invalid escape or a control
+    /// character.
+    LogfmtBadEscape = -1303,
+
+    /// syslog: PRI is not `<0>`..`<191>`.
+    SyslogBadPri = -1401,
+    /// syslog: RFC 5424 VERSION is not 1-999.
+    SyslogBadVersion = -1402,
+    /// syslog: the timestamp is not valid for the format.
+    SyslogBadTimestamp = -1403,
+    /// syslog: HOSTNAME, APP-NAME, PROCID or MSGID is too long or holds
+    /// bytes outside printable US-ASCII.
+    SyslogBadHeader = -1404,
+    /// syslog: STRUCTURED-DATA is malformed.
+    SyslogBadStructuredData = -1405,
+    /// syslog: a message that starts with a UTF-8 BOM is not valid UTF-8.
+    SyslogInvalidUtf8 = -1406,
+    /// syslog: the line ends inside the header or structured data.
+    SyslogTruncated = -1407,
 }
 
 impl Error {
@@ -85,6 +113,7 @@ impl Error {
         Error::OutputTooSmall,
         Error::InvalidSpec,
         Error::InvalidArgument,
+        Error::TooManyFields,
         Error::EmptyLine,
         Error::AccessMissingField,
         Error::AccessBadTime,
@@ -102,6 +131,16 @@ impl Error {
         Error::JsonTrailingData,
         Error::JsonBadString,
         Error::JsonBadNumber,
+        Error::LogfmtSyntax,
+        Error::LogfmtUnterminatedQuote,
+        Error::LogfmtBadEscape,
+        Error::SyslogBadPri,
+        Error::SyslogBadVersion,
+        Error::SyslogBadTimestamp,
+        Error::SyslogBadHeader,
+        Error::SyslogBadStructuredData,
+        Error::SyslogInvalidUtf8,
+        Error::SyslogTruncated,
     ];
 
     /// The C status code.
@@ -125,6 +164,7 @@ impl Error {
             Error::OutputTooSmall => "output array smaller than the parser's field count\0",
             Error::InvalidSpec => "invalid parser spec string\0",
             Error::InvalidArgument => "argument out of range\0",
+            Error::TooManyFields => "more key/value pairs than the spec's maximum\0",
             Error::EmptyLine => "empty line\0",
             Error::AccessMissingField => "access log: empty or missing space-separated field\0",
             Error::AccessBadTime => "access log: time is not enclosed in [ ]\0",
@@ -142,6 +182,16 @@ impl Error {
             Error::JsonTrailingData => "json: unexpected bytes after the object\0",
             Error::JsonBadString => "json: control character or invalid escape in string\0",
             Error::JsonBadNumber => "json: invalid number\0",
+            Error::LogfmtSyntax => "logfmt: unexpected '=' or '\"', or invalid key\0",
+            Error::LogfmtUnterminatedQuote => "logfmt: quoted value has no closing quote\0",
+            Error::LogfmtBadEscape => "logfmt: invalid escape or control character in quoted value\0",
+            Error::SyslogBadPri => "syslog: PRI is not <0> to <191>\0",
+            Error::SyslogBadVersion => "syslog: VERSION is not 1 to 999\0",
+            Error::SyslogBadTimestamp => "syslog: invalid timestamp\0",
+            Error::SyslogBadHeader => "syslog: header field too long or not printable ASCII\0",
+            Error::SyslogBadStructuredData => "syslog: malformed STRUCTURED-DATA\0",
+            Error::SyslogInvalidUtf8 => "syslog: BOM-marked message is not valid UTF-8\0",
+            Error::SyslogTruncated => "syslog: line ends inside the header or structured data\0",
         }
     }
 

@@ -3,12 +3,16 @@
 use crate::error::{Error, SpecError};
 use crate::formats::access::{self, AccessMode};
 use crate::formats::json::{self, JsonPaths};
+use crate::formats::logfmt::{self, LogfmtSpec};
+use crate::formats::syslog::{self, SyslogMode};
 use crate::span::Span;
 use crate::spec;
 
 pub(crate) enum Format {
     Access(AccessMode),
     Json(JsonPaths),
+    Logfmt(LogfmtSpec),
+    Syslog(SyslogMode),
 }
 
 /// A compiled spec string (`LogParser` in C). Immutable once built and
@@ -137,6 +141,8 @@ impl Parser {
         match &self.format {
             Format::Access(mode) => access::parse(line, *mode, out),
             Format::Json(paths) => json::parse(line, paths, out),
+            Format::Logfmt(spec) => logfmt::parse(line, spec, out),
+            Format::Syslog(mode) => syslog::parse(line, *mode, out),
         }
     }
 

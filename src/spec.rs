@@ -10,6 +10,8 @@
 use crate::error::SpecError;
 use crate::formats::access::{AccessMode, FIELD_NAMES};
 use crate::formats::json;
+use crate::formats::logfmt;
+use crate::formats::syslog::{self, SyslogMode};
 use crate::parser::Format;
 
 /// A compiled spec: the format and its field names in output order.
@@ -65,6 +67,30 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
                 })
             }
         },
+        "logfmt" => {
+            let (spec, names) = logfmt::compile(arg.unwrap_or(""), name.len() + 1)?;
+            Ok(Compiled {
+                format: Format::Logfmt(spec),
+                names,
+            })
+        }
+        "syslog" | "syslog5424" | "syslog3164" => {
+            if arg.is_some() {
+                return Err(SpecError {
+                    pos: name.len(),
+                    msg: format!("`{name}` takes no arguments"),
+                });
+            }
+            let mode = match name {
+                "syslog5424" => SyslogMode::Rfc5424,
+                "syslog3164" => SyslogMode::Rfc3164,
+                _ => SyslogMode::Auto,
+            };
+            Ok(Compiled {
+                format: Format::Syslog(mode),
+                names: syslog::FIELD_NAMES.iter().map(|s| s.to_string()).collect(),
+            })
+        }
         "" => Err(SpecError {
             pos: 0,
             msg: "empty spec (expected one of: combined, common, access, json:<fields>)".into(),

@@ -4,3 +4,5 @@
 
 pub mod access;
 pub mod json;
+pub mod logfmt;
+pub mod syslog;
