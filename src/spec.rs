@@ -93,12 +93,12 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
         }
         "" => Err(SpecError {
             pos: 0,
-            msg: "empty spec (expected one of: combined, common, access, json:<fields>)".into(),
+            msg: "empty spec (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164)".into(),
         }),
         other => Err(SpecError {
             pos: 0,
             msg: format!(
-                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>)"
+                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164)"
             ),
         }),
     }

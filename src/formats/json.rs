@@ -53,12 +53,60 @@ struct Node {
 pub(crate) struct JsonPaths {
     nodes: Vec<Node>,
     fields: usize,
+    /// Enumerate mode (`json:*N`): the most top-level pairs reported; 0
+    /// for path projection.
+    enumerate: u32,
+}
+
+/// Default and largest pair counts of the enumerate mode `json:*`.
+pub(crate) const ENUMERATE_DEFAULT_PAIRS: u32 = 64;
+pub(crate) const ENUMERATE_MAX_PAIRS: u32 = 2048;
+
+/// In enumerate mode, the trie node that every top-level value maps to:
+/// a leaf whose output slot is the pair's value slot.
+const ENUM_LEAF: u32 = 1;
+
+/// Parse the argument of an enumerate spec (`*` or `*N`): the pair count.
+/// Shared with logfmt, which has the same mode.
+pub(crate) fn enumerate_pairs(arg: &str, pos: usize) -> Result<Option<u32>, SpecError> {
+    let Some(n) = arg.trim().strip_prefix('*') else {
+        return Ok(None);
+    };
+    if n.is_empty() {
+        return Ok(Some(ENUMERATE_DEFAULT_PAIRS));
+    }
+    match n.parse::<u32>() {
+        Ok(k) if (1..=ENUMERATE_MAX_PAIRS).contains(&k) => Ok(Some(k)),
+        _ => Err(SpecError {
+            pos: pos + 1,
+            msg: format!("`*N` takes a pair count from 1 to {ENUMERATE_MAX_PAIRS}, e.g. `*64`"),
+        }),
+    }
+}
+
+/// Field names of an enumerate spec: key0, value0, key1, value1, ...
+pub(crate) fn enumerate_names(pairs: u32) -> Vec<String> {
+    (0..pairs)
+        .flat_map(|k| [format!("key{k}"), format!("value{k}")])
+        .collect()
 }
 
 /// Parse the comma-separated path list of a `json:` spec. `base` is the
 /// byte position of `list` in the whole spec, for error messages. Returns
 /// the compiled trie and the field names (each path as written, trimmed).
 pub(crate) fn compile(list: &str, base: usize) -> Result<(JsonPaths, Vec<String>), SpecError> {
+    if let Some(pairs) = enumerate_pairs(list, base)? {
+        let leaf = Node {
+            field: NO_FIELD,
+            ..Node::default()
+        };
+        let paths = JsonPaths {
+            nodes: vec![leaf.clone(), leaf],
+            fields: 2 * pairs as usize,
+            enumerate: pairs,
+        };
+        return Ok((paths, enumerate_names(pairs)));
+    }
     let mut nodes = vec![Node {
         field: NO_FIELD,
         ..Node::default()
@@ -136,7 +184,14 @@ pub(crate) fn compile(list: &str, base: usize) -> Result<(JsonPaths, Vec<String>
         });
     }
     let fields = names.len();
-    Ok((JsonPaths { nodes, fields }, names))
+    Ok((
+        JsonPaths {
+            nodes,
+            fields,
+            enumerate: 0,
+        },
+        names,
+    ))
 }
 
 /// One path: `key(.key|[N])*`, where `\` escapes the next character so a
@@ -298,6 +353,7 @@ pub fn validate(line: &[u8]) -> Result<(), Error> {
             ..Node::default()
         }],
         fields: 0,
+        enumerate: 0,
     };
     walk(crate::strip_eol(line), &paths, &mut [])
 }
@@ -355,6 +411,8 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
     // The trie node the next value belongs to (root: node 0).
     let mut node: u32 = if root_is_object { 0 } else { NO_NODE };
     let mut dup_flag = 0u32;
+    // Enumerate mode: top-level members seen so far.
+    let mut pairs = 0u32;
 
     'value: loop {
         // Parse one value at b[i..] (whitespace already skipped).
@@ -363,6 +421,8 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
         }
         let field = if node == NO_NODE {
             NO_FIELD
+        } else if paths.enumerate != 0 && node == ENUM_LEAF {
+            2 * (pairs - 1) + 1
         } else {
             paths.nodes[node as usize].field
         };
@@ -414,7 +474,7 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
                     } else {
                         NO_NODE
                     };
-                    i = member_key(b, i, paths, parent, &mut node)?;
+                    i = member_key(b, i, paths, parent, depth, &mut pairs, out, &mut node)?;
                     if node != NO_NODE {
                         dup_flag = paths.enter(node, out);
                     }
@@ -467,10 +527,12 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
                     if i != n {
                         return Err(Error::JsonTrailingData);
                     }
-                    return if root_is_object {
-                        Ok(())
-                    } else {
+                    return if !root_is_object {
                         Err(Error::JsonNotObject)
+                    } else if pairs > paths.enumerate && paths.enumerate != 0 {
+                        Err(Error::TooManyFields)
+                    } else {
+                        Ok(())
                     };
                 }
                 i = skip_ws(b, i);
@@ -501,7 +563,7 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
                         } else {
                             NO_NODE
                         };
-                        i = member_key(b, i, paths, parent, &mut node)?;
+                        i = member_key(b, i, paths, parent, depth, &mut pairs, out, &mut node)?;
                     }
                     if node != NO_NODE {
                         dup_flag = paths.enter(node, out);
@@ -532,20 +594,42 @@ fn walk(b: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<(), Error> {
 }
 
 /// At `b[i]` (after `{` or `,` and whitespace) read `"key"` `:` and the
-/// whitespace after it; set `node` to the key's trie node under `parent`.
+/// whitespace after it; set `node` to the key's trie node under `parent`
+/// (in enumerate mode, record a top-level key and map its value to the
+/// pair's slot).
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn member_key(
     b: &[u8],
     i: usize,
     paths: &JsonPaths,
     parent: u32,
+    depth: usize,
+    pairs: &mut u32,
+    out: &mut [Span],
     node: &mut u32,
 ) -> Result<usize, Error> {
     if b[i] != b'"' {
         return Err(Error::JsonSyntax);
     }
     let (end, escaped) = scan_string(b, i + 1)?;
-    *node = paths.child(parent, &b[i + 1..end], escaped);
+    *node = if paths.enumerate != 0 {
+        if depth == 1 {
+            let k = *pairs;
+            *pairs = pairs.saturating_add(1);
+            if k < paths.enumerate {
+                let flags = LOG_TYPE_STRING | if escaped { LOG_FLAG_ESCAPED } else { 0 };
+                out[2 * k as usize] = Span::new(i + 1, end, flags);
+                ENUM_LEAF
+            } else {
+                NO_NODE
+            }
+        } else {
+            NO_NODE
+        }
+    } else {
+        paths.child(parent, &b[i + 1..end], escaped)
+    };
     let j = skip_ws(b, end + 1);
     match b.get(j) {
         None => Err(Error::JsonTruncated),
@@ -927,6 +1011,59 @@ mod tests {
         for cut in 0..line.len() {
             assert!(validate(&line.as_bytes()[..cut]).is_err(), "cut {cut}");
         }
+    }
+
+    #[test]
+    fn enumerate_mode_lists_top_level_pairs() {
+        let line = r#"{"a":1,"b\"":{"x":[1,{"y":2}]},"a":"s","c":[]}"#;
+        let (paths, names) = compile("*3", 0).unwrap();
+        assert_eq!(
+            names,
+            ["key0", "value0", "key1", "value1", "key2", "value2"]
+        );
+        let mut out = vec![Span::ABSENT; 6];
+        // Four pairs but room for three: an error, never a silent cut.
+        assert_eq!(
+            parse(line.as_bytes(), &paths, &mut out),
+            Err(Error::TooManyFields)
+        );
+        assert!(out.iter().all(|s| *s == Span::ABSENT));
+        let (paths, names) = compile("*", 0).unwrap();
+        assert_eq!(names.len(), 2 * ENUMERATE_DEFAULT_PAIRS as usize);
+        let mut out = vec![Span::ABSENT; names.len()];
+        assert_eq!(parse(line.as_bytes(), &paths, &mut out), Ok(8));
+        let text: Vec<(&str, u32)> = out[..8]
+            .iter()
+            .map(|s| {
+                (
+                    std::str::from_utf8(s.get(line.as_bytes()).unwrap()).unwrap(),
+                    s.flags,
+                )
+            })
+            .collect();
+        assert_eq!(
+            text,
+            [
+                ("a", LOG_TYPE_STRING),
+                ("1", LOG_TYPE_NUMBER),
+                ("b\\\"", LOG_TYPE_STRING | LOG_FLAG_ESCAPED),
+                (r#"{"x":[1,{"y":2}]}"#, LOG_TYPE_OBJECT),
+                ("a", LOG_TYPE_STRING),
+                ("s", LOG_TYPE_STRING),
+                ("c", LOG_TYPE_STRING),
+                ("[]", LOG_TYPE_ARRAY),
+            ]
+        );
+        assert!(out[8..].iter().all(|s| *s == Span::ABSENT));
+        for bad in ["*0", "*x", "*99999", "*,a"] {
+            assert!(compile(bad, 0).is_err(), "{bad}");
+        }
+        // Enumeration still validates the whole line.
+        let mut out = vec![Span::ABSENT; names.len()];
+        assert_eq!(
+            parse(b"{\"a\":1,", &paths, &mut out),
+            Err(Error::JsonTruncated)
+        );
     }
 
     #[test]
