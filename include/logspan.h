@@ -137,6 +137,12 @@
 #define LOG_MAX_JSON_PATH_SEGMENTS 32
 
 /**
+ * Most capture groups (named or not, plus the implicit whole match) a
+ * `regex:` spec may have.
+ */
+#define LOG_MAX_REGEX_GROUPS 256
+
+/**
  * `off` value of a field that is not present in the line.
  *
  * A field is absent when the format says it is optional and it is missing,
@@ -354,6 +360,17 @@ enum LogErr
    * syslog: the line ends inside the header or structured data.
    */
   LOG_ERR_SYSLOG_TRUNCATED = -1407,
+  /**
+   * regex: the line does not match the spec's regex.
+   */
+  LOG_ERR_REGEX_NO_MATCH = -1601,
+  /**
+   * pattern: a literal of the pattern expression is not where it must
+   * be (the line does not start with the leading literal, a literal
+   * between fields is missing, or the line does not end with the
+   * trailing literal).
+   */
+  LOG_ERR_PATTERN_MISMATCH = -1701,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -102,6 +102,14 @@ pub enum Error {
     SyslogInvalidUtf8 = -1406,
     /// syslog: the line ends inside the header or structured data.
     SyslogTruncated = -1407,
+
+    /// regex: the line does not match the spec's regex.
+    RegexNoMatch = -1601,
+    /// pattern: a literal of the pattern expression is not where it must
+    /// be (the line does not start with the leading literal, a literal
+    /// between fields is missing, or the line does not end with the
+    /// trailing literal).
+    PatternMismatch = -1701,
 }
 
 impl Error {
@@ -141,6 +149,8 @@ impl Error {
         Error::SyslogBadStructuredData,
         Error::SyslogInvalidUtf8,
         Error::SyslogTruncated,
+        Error::RegexNoMatch,
+        Error::PatternMismatch,
     ];
 
     /// The C status code.
@@ -184,7 +194,9 @@ impl Error {
             Error::JsonBadNumber => "json: invalid number\0",
             Error::LogfmtSyntax => "logfmt: unexpected '=' or '\"', or invalid key\0",
             Error::LogfmtUnterminatedQuote => "logfmt: quoted value has no closing quote\0",
-            Error::LogfmtBadEscape => "logfmt: invalid escape or control character in quoted value\0",
+            Error::LogfmtBadEscape => {
+                "logfmt: invalid escape or control character in quoted value\0"
+            }
             Error::SyslogBadPri => "syslog: PRI is not <0> to <191>\0",
             Error::SyslogBadVersion => "syslog: VERSION is not 1 to 999\0",
             Error::SyslogBadTimestamp => "syslog: invalid timestamp\0",
@@ -192,6 +204,10 @@ impl Error {
             Error::SyslogBadStructuredData => "syslog: malformed STRUCTURED-DATA\0",
             Error::SyslogInvalidUtf8 => "syslog: BOM-marked message is not valid UTF-8\0",
             Error::SyslogTruncated => "syslog: line ends inside the header or structured data\0",
+            Error::RegexNoMatch => "regex: the line does not match\0",
+            Error::PatternMismatch => {
+                "pattern: a literal of the pattern is missing from the line\0"
+            }
         }
     }
 

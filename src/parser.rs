@@ -4,6 +4,8 @@ use crate::error::{Error, SpecError};
 use crate::formats::access::{self, AccessMode};
 use crate::formats::json::{self, JsonPaths};
 use crate::formats::logfmt::{self, LogfmtSpec};
+use crate::formats::pattern::{self, PatternSpec};
+use crate::formats::regex::{self, RegexSpec};
 use crate::formats::syslog::{self, SyslogMode};
 use crate::span::Span;
 use crate::spec;
@@ -12,6 +14,8 @@ pub(crate) enum Format {
     Access(AccessMode),
     Json(JsonPaths),
     Logfmt(LogfmtSpec),
+    Regex(RegexSpec),
+    Pattern(PatternSpec),
     Syslog(SyslogMode),
 }
 
@@ -142,6 +146,8 @@ impl Parser {
             Format::Access(mode) => access::parse(line, *mode, out),
             Format::Json(paths) => json::parse(line, paths, out),
             Format::Logfmt(spec) => logfmt::parse(line, spec, out),
+            Format::Regex(spec) => regex::parse(line, spec, out),
+            Format::Pattern(spec) => pattern::parse(line, spec, out),
             Format::Syslog(mode) => syslog::parse(line, *mode, out),
         }
     }

@@ -12,6 +12,7 @@ use crate::formats::access::{AccessMode, FIELD_NAMES};
 use crate::formats::json;
 use crate::formats::logfmt;
 use crate::formats::syslog::{self, SyslogMode};
+use crate::formats::{pattern, regex};
 use crate::parser::Format;
 
 /// A compiled spec: the format and its field names in output order.
@@ -74,6 +75,22 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
                 names,
             })
         }
+        "regex" | "pattern" | "nginx" | "apache" => {
+            let Some(arg) = arg.filter(|a| !a.is_empty()) else {
+                return Err(SpecError {
+                    pos: spec.len(),
+                    msg: format!("`{name}` needs an expression after `{name}:`"),
+                });
+            };
+            let base = name.len() + 1;
+            let (format, names) = match name {
+                "regex" => regex::compile(arg, base).map(|(s, n)| (Format::Regex(s), n))?,
+                "pattern" => pattern::compile(arg, base).map(|(s, n)| (Format::Pattern(s), n))?,
+                "nginx" => pattern::compile_nginx(arg, base).map(|(s, n)| (Format::Pattern(s), n))?,
+                _ => pattern::compile_apache(arg, base).map(|(s, n)| (Format::Pattern(s), n))?,
+            };
+            Ok(Compiled { format, names })
+        }
         "syslog" | "syslog5424" | "syslog3164" => {
             if arg.is_some() {
                 return Err(SpecError {
@@ -93,12 +110,12 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
         }
         "" => Err(SpecError {
             pos: 0,
-            msg: "empty spec (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164)".into(),
+            msg: "empty spec (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)".into(),
         }),
         other => Err(SpecError {
             pos: 0,
             msg: format!(
-                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164)"
+                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)"
             ),
         }),
     }

@@ -5,4 +5,6 @@
 pub mod access;
 pub mod json;
 pub mod logfmt;
+pub mod pattern;
+pub mod regex;
 pub mod syslog;
