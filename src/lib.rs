@@ -51,11 +51,16 @@
 //! | `common` | the first 10 (CLF); nothing may follow the body size |
 //! | `access` | `combined`, or `common` with referer and user agent absent: what [`parse_fast`] does |
 //! | `json:<path>,...` | one field per path: `msg`, `http.status`, `items[0].id`, `a\.b` (a key with a dot) |
+//! | `json:*`, `json:*N` | every top-level pair as key/value spans: `key0 value0 key1 value1 ...` (at most N pairs, default 64) |
+//! | `regex:<re>` | one field per named group (regex-automata: linear time) |
+//! | `pattern:<expr>` | one field per `<name>` capture: `<ip> - <user> [<ts>] "<method> <path> <_>" <status> <size>` |
+//! | `nginx:<log_format>` | nginx `log_format` string, `$var` → field `var` |
+//! | `apache:<LogFormat>` | Apache `LogFormat` string, `%h` → `remote_addr`, `%>s` → `status`, ... |
 //!
 //! Access-log fields, in order: remote_addr, ident, remote_user, time,
 //! request, method, path, protocol, status, body_bytes, referer,
-//! user_agent. The rules for odd input are at the top of
-//! [`formats::access`] and [`formats::json`].
+//! user_agent. The rules for odd input are at the top of each module of
+//! [`formats`].
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
