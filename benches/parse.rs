@@ -126,6 +126,32 @@ fn bench_access(c: &mut Criterion, name: &str, text: &[u8]) {
             n
         })
     });
+    // The same job through the generic engines: a pattern expression and
+    // a regex spec (named groups), both full-line matches.
+    let pattern = Parser::new(
+        r#"pattern:<ip> <ident> <user> [<ts>] "<request>" <status> <size> "<referer>" "<ua>""#,
+    )
+    .unwrap();
+    let regex_spec = Parser::new(&format!(
+        "regex:{}",
+        r#"^(?P<ip>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<ts>[^\]]*)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<size>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$"#
+    ))
+    .unwrap();
+    for (name, spec) in [
+        ("logspan/pattern_spec", &pattern),
+        ("logspan/regex_spec", &regex_spec),
+    ] {
+        g.bench_function(name, |b| {
+            let mut out = [Span::ABSENT; 9];
+            b.iter(|| {
+                let mut n = 0;
+                for l in &lines {
+                    n += spec.parse(black_box(l), &mut out).is_ok() as usize;
+                }
+                n
+            })
+        });
+    }
     g.bench_function("regex/captures_read", |b| {
         b.iter(|| {
             let mut n = 0;

@@ -47,9 +47,47 @@ enum Elem {
 #[derive(Clone, Debug)]
 struct Step {
     slot: Option<u32>,
-    until: Option<Finder<'static>>,
+    until: Option<Literal>,
     /// The literal is the last element: it must end the line.
     last: bool,
+}
+
+/// A literal to search for: one byte (plain memchr, the common case of a
+/// space or a quote) or a prebuilt memmem searcher.
+#[derive(Clone, Debug)]
+struct Literal {
+    bytes: Box<[u8]>,
+    finder: Finder<'static>,
+}
+
+impl Literal {
+    fn new(bytes: &[u8]) -> Literal {
+        Literal {
+            bytes: bytes.into(),
+            finder: Finder::new(bytes).into_owned(),
+        }
+    }
+
+    #[inline(always)]
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        match *self.bytes {
+            [b] => memchr::memchr(b, hay),
+            [b0, b1] => {
+                // Two-byte literals (`" "`, `] "`...) are frequent: scan for
+                // the first byte, check the second.
+                let mut from = 0;
+                while let Some(k) = memchr::memchr(b0, &hay[from..]) {
+                    let at = from + k;
+                    if hay.get(at + 1) == Some(&b1) {
+                        return Some(at);
+                    }
+                    from = at + 1;
+                }
+                None
+            }
+            _ => self.finder.find(hay),
+        }
+    }
 }
 
 /// A compiled pattern.
@@ -173,7 +211,7 @@ fn build(
             });
         };
         let (until, last) = match it.next() {
-            Some(Elem::Lit(l)) => (Some(Finder::new(&l).into_owned()), it.peek().is_none()),
+            Some(Elem::Lit(l)) => (Some(Literal::new(&l)), it.peek().is_none()),
             Some(Elem::Cap(_)) => unreachable!("rejected by parse_expr"),
             None => (None, true),
         };
@@ -216,14 +254,14 @@ fn match_line(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize
         let (end, next) = match &step.until {
             None => (line.len(), line.len()),
             Some(f) if step.last => {
-                let lit = f.needle();
+                let lit = &f.bytes[..];
                 if line.len() < pos + lit.len() || !line.ends_with(lit) {
                     return Err(Error::PatternMismatch);
                 }
                 (line.len() - lit.len(), line.len())
             }
             Some(f) => match f.find(&line[pos..]) {
-                Some(k) => (pos + k, pos + k + f.needle().len()),
+                Some(k) => (pos + k, pos + k + f.bytes.len()),
                 None => return Err(Error::PatternMismatch),
             },
         };
