@@ -194,8 +194,9 @@ impl Parser {
             let content_len = crate::strip_eol(raw).len();
             let out = &mut fields[r.lines * nf..(r.lines + 1) * nf];
             let line = &mut lines[r.lines];
-            if end > crate::LOG_MAX_LINE_LEN {
-                // Offsets of this line would not fit in 32 bits.
+            if start + content_len > crate::LOG_MAX_LINE_LEN {
+                // Offsets of this line would not fit in 32 bits (the same
+                // limit as a one-line parse when start is 0).
                 if start > 0 {
                     r.full = 1;
                     break;
