@@ -44,12 +44,6 @@
 #define LOG_OK 0
 
 /**
- * Batch flag: the buffer ends the input, so a final line without `\n` is
- * parsed instead of left for the next call.
- */
-#define LOG_BATCH_END_OF_INPUT 1
-
-/**
  * Version of the C ABI described by `logspan.h`. It changes only when a
  * published function or type changes incompatibly.
  */
@@ -127,6 +121,31 @@
 #define LOG_FIELD_USER_AGENT 11
 
 /**
+ * `auto`: the line was a JSON object.
+ */
+#define LOG_FORMAT_JSON 1
+
+/**
+ * `auto`: the line was RFC 5424 syslog.
+ */
+#define LOG_FORMAT_SYSLOG5424 2
+
+/**
+ * `auto`: the line was RFC 3164 (BSD) syslog.
+ */
+#define LOG_FORMAT_SYSLOG3164 3
+
+/**
+ * `auto`: the line was an access log (combined or common).
+ */
+#define LOG_FORMAT_ACCESS 4
+
+/**
+ * `auto`: the line was logfmt.
+ */
+#define LOG_FORMAT_LOGFMT 5
+
+/**
  * Deepest nesting of objects and arrays accepted in a JSON line.
  */
 #define LOG_MAX_JSON_DEPTH 1024
@@ -141,6 +160,75 @@
  * `regex:` spec may have.
  */
 #define LOG_MAX_REGEX_GROUPS 256
+
+/**
+ * Number of fields of the `syslog`, `syslog5424` and `syslog3164` specs.
+ */
+#define LOG_SYSLOG_FIELDS 9
+
+/**
+ * Field index: the PRI digits, without `<>`.
+ */
+#define LOG_SYSLOG_FIELD_PRIORITY 0
+
+/**
+ * Field index: RFC 5424 VERSION.
+ */
+#define LOG_SYSLOG_FIELD_VERSION 1
+
+/**
+ * Field index: TIMESTAMP, raw text.
+ */
+#define LOG_SYSLOG_FIELD_TIMESTAMP 2
+
+/**
+ * Field index: HOSTNAME.
+ */
+#define LOG_SYSLOG_FIELD_HOSTNAME 3
+
+/**
+ * Field index: RFC 5424 APP-NAME, RFC 3164 TAG.
+ */
+#define LOG_SYSLOG_FIELD_APP_NAME 4
+
+/**
+ * Field index: RFC 5424 PROCID, RFC 3164 `[pid]` (without brackets).
+ */
+#define LOG_SYSLOG_FIELD_PROCID 5
+
+/**
+ * Field index: RFC 5424 MSGID.
+ */
+#define LOG_SYSLOG_FIELD_MSGID 6
+
+/**
+ * Field index: RFC 5424 STRUCTURED-DATA, from the first `[` to the last `]`.
+ */
+#define LOG_SYSLOG_FIELD_STRUCTURED_DATA 7
+
+/**
+ * Field index: MSG.
+ */
+#define LOG_SYSLOG_FIELD_MESSAGE 8
+
+/**
+ * Most SD-ELEMENTs one RFC 5424 message may have; more is
+ * [`Error::SyslogBadStructuredData`].
+ */
+#define LOG_SYSLOG_MAX_SD_ELEMENTS 128
+
+/**
+ * Batch flag: the buffer ends the input, so a final line without `\n` is
+ * parsed instead of left for the next call.
+ */
+#define LOG_BATCH_END_OF_INPUT 1
+
+/**
+ * Batch flag: consume empty lines (nothing but `\n` or `\r\n`) without
+ * reporting them. Without it every empty line gets a result with
+ * `LOG_ERR_EMPTY_LINE`.
+ */
+#define LOG_BATCH_SKIP_EMPTY 2
 
 /**
  * `off` value of a field that is not present in the line.
@@ -164,6 +252,20 @@
  * `encoding/json`).
  */
 #define LOG_FLAG_DUPLICATE (1 << 1)
+
+/**
+ * syslog: the `message` field started with a UTF-8 byte-order mark (RFC
+ * 5424 §6.4); the span excludes the three BOM bytes, and the rest was
+ * checked to be valid UTF-8.
+ */
+#define LOG_FLAG_BOM (1 << 2)
+
+/**
+ * logfmt: the key has no `=` (a bare key such as `debug` in
+ * `msg=hi debug`). The span is present, empty, and placed just after the
+ * key; `k=` and `k=""` give an empty span without this flag.
+ */
+#define LOG_FLAG_BARE_KEY (1 << 3)
 
 /**
  * Mask of the JSON value type bits of a span's `flags`; 0 for non-JSON
@@ -361,6 +463,23 @@ enum LogErr
    */
   LOG_ERR_SYSLOG_TRUNCATED = -1407,
   /**
+   * Typed value: the text is not a number or boolean of the syntax the
+   * `log_value_*` functions accept (e.g. empty, spaces, `+1`, `1.`).
+   */
+  LOG_ERR_VALUE_SYNTAX = -1501,
+  /**
+   * Typed value: a well-formed number or timestamp that does not fit the
+   * result type (e.g. `i64::MAX + 1`, `1e999`, a year whose Unix
+   * nanoseconds overflow 64 bits).
+   */
+  LOG_ERR_VALUE_OUT_OF_RANGE = -1502,
+  /**
+   * Typed value: the text is not a timestamp of the requested format,
+   * or a field is out of range (month 13, 31 April, 29 February of a
+   * common year, hour 24, second 60).
+   */
+  LOG_ERR_VALUE_BAD_TIME = -1503,
+  /**
    * regex: the line does not match the spec's regex.
    */
   LOG_ERR_REGEX_NO_MATCH = -1601,
@@ -371,6 +490,10 @@ enum LogErr
    * trailing literal).
    */
   LOG_ERR_PATTERN_MISMATCH = -1701,
+  /**
+   * auto: the line is none of the formats `auto` detects.
+   */
+  LOG_ERR_AUTO_NO_MATCH = -1801,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -551,7 +674,8 @@ int32_t log_parser_parse(const struct LogParser *parser,
  * number of lines written and how many failed.
  *
  * A final line without `\n` is left for the next call unless `flags` has
- * `LOG_BATCH_END_OF_INPUT`. Returns `LOG_OK` with `result->full == 0`
+ * `LOG_BATCH_END_OF_INPUT`; with `LOG_BATCH_SKIP_EMPTY`, empty lines are
+ * consumed without a result (otherwise each gets `LOG_ERR_EMPTY_LINE`). Returns `LOG_OK` with `result->full == 0`
  * when every complete line was handled, and `LOG_OK` with
  * `result->full == 1` when `lines_cap` or `fields_cap` (or the 4 GiB
  * offset range of one call) ran out first: what was written is valid,
@@ -587,6 +711,181 @@ const char *log_version(void);
  * it with the header's at start-up to catch a stale library.
  */
 uint32_t log_abi_version(void);
+
+/**
+ * Parse a signed decimal integer (`-?[0-9]+`: no `+`, no spaces, leading
+ * zeros allowed) from `buf[0 .. len)`.
+ *
+ * On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+ * `LOG_ERR_VALUE_SYNTAX` (not such an integer, including the empty
+ * string), `LOG_ERR_VALUE_OUT_OF_RANGE` (does not fit int64_t; never a
+ * wrapped value) or `LOG_ERR_NULL_ARGUMENT` (`out` is NULL, or `buf` is
+ * NULL with `len > 0`), and leaves `*out` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_value_i64(const uint8_t *buf, size_t len, int64_t *out);
+
+/**
+ * Parse an unsigned decimal integer (`[0-9]+`: no sign, no spaces,
+ * leading zeros allowed) from `buf[0 .. len)`.
+ *
+ * On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+ * `LOG_ERR_VALUE_SYNTAX`, `LOG_ERR_VALUE_OUT_OF_RANGE` (above
+ * UINT64_MAX) or `LOG_ERR_NULL_ARGUMENT`, and leaves `*out` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_value_u64(const uint8_t *buf, size_t len, uint64_t *out);
+
+/**
+ * Parse a decimal number (`-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`: the
+ * JSON grammar with leading zeros allowed; no `inf`/`nan`, no `+`, no
+ * spaces) from `buf[0 .. len)`, correctly rounded to the nearest double.
+ *
+ * On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+ * `LOG_ERR_VALUE_SYNTAX`, `LOG_ERR_VALUE_OUT_OF_RANGE` (too large: it
+ * would round to infinity; a too-small value rounds to 0 and succeeds)
+ * or `LOG_ERR_NULL_ARGUMENT`, and leaves `*out` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_value_f64(const uint8_t *buf, size_t len, double *out);
+
+/**
+ * Parse a boolean from `buf[0 .. len)`: the spellings of Go's
+ * `strconv.ParseBool`, `true True TRUE t T 1` and `false False FALSE f F
+ * 0`, nothing else.
+ *
+ * On success writes 1 (true) or 0 (false) to `*out` and returns
+ * `LOG_OK`. Otherwise returns `LOG_ERR_VALUE_SYNTAX` or
+ * `LOG_ERR_NULL_ARGUMENT` and leaves `*out` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_value_bool(const uint8_t *buf, size_t len, uint8_t *out);
+
+/**
+ * Parse an RFC 3339 / ISO 8601 timestamp from `buf[0 .. len)` to
+ * nanoseconds since 1970-01-01T00:00:00Z.
+ *
+ * Form: `YYYY-MM-DD`, `T`/`t`/space, `hh:mm:ss`, an optional fraction
+ * (`.` or `,` and 1 or more digits; digits past the ninth are
+ * truncated), and a required zone `Z`, `z`, `+hh:mm` or `+hhmm` (or
+ * `-`). The date must exist; seconds are 00-59 (no leap second).
+ *
+ * On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+ * returns `LOG_ERR_VALUE_BAD_TIME` (not the format, or a field out of
+ * range), `LOG_ERR_VALUE_OUT_OF_RANGE` (a valid time outside the int64
+ * nanosecond range, 1677-09-21 to 2262-04-11) or `LOG_ERR_NULL_ARGUMENT`,
+ * and leaves `*unix_nanos` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_time_rfc3339(const uint8_t *buf, size_t len, int64_t *unix_nanos);
+
+/**
+ * Parse an access-log (Common Log Format) time, `DD/Mon/YYYY:hh:mm:ss
+ * +hhmm` without the brackets (what the `LOG_FIELD_TIME` span holds),
+ * from `buf[0 .. len)` to nanoseconds since 1970-01-01T00:00:00Z. Month
+ * names are English abbreviations in any ASCII case.
+ *
+ * On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+ * returns `LOG_ERR_VALUE_BAD_TIME`, `LOG_ERR_VALUE_OUT_OF_RANGE` or
+ * `LOG_ERR_NULL_ARGUMENT`, and leaves `*unix_nanos` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_time_clf(const uint8_t *buf, size_t len, int64_t *unix_nanos);
+
+/**
+ * Parse a BSD syslog (RFC 3164) timestamp, `Mmm dd hh:mm:ss` (day
+ * space-padded, `Oct  1`, zero-padded, `Oct 01`, or not, `Oct 1`), from
+ * `buf[0 .. len)`
+ * with the caller's `year`, taken as UTC (the format has neither year nor
+ * zone), to nanoseconds since 1970-01-01T00:00:00Z. 29 February is valid
+ * only in a leap `year`.
+ *
+ * On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+ * returns `LOG_ERR_VALUE_BAD_TIME`, `LOG_ERR_VALUE_OUT_OF_RANGE` (a
+ * `year` outside about 1677-2262) or `LOG_ERR_NULL_ARGUMENT`, and leaves
+ * `*unix_nanos` untouched.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+ */
+int32_t log_time_rfc3164(const uint8_t *buf, size_t len, int32_t year, int64_t *unix_nanos);
+
+/**
+ * Unescape the body of a JSON string (the text between the quotes, as a
+ * `LOG_TYPE_STRING` span holds it): `\"` `\\` `\/` `\b` `\f` `\n` `\r`
+ * `\t` `\uXXXX`, surrogate pairs to one UTF-8 character. Other bytes are
+ * copied as they are.
+ *
+ * On success writes the decoded bytes to `out[0 .. *out_len)` (not
+ * NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+ * raw_len` always suffices: unescaping never lengthens the text.
+ *
+ * Errors (nothing is written to `out` or `*out_len`):
+ * `LOG_ERR_JSON_BAD_STRING` (unknown escape, lone surrogate, `\` at the
+ * end, raw `"` or control byte); `LOG_ERR_OUTPUT_TOO_SMALL` (the result
+ * is longer than `out_cap`); `LOG_ERR_NULL_ARGUMENT` (`out_len` NULL, or
+ * `raw`/`out` NULL with a non-zero length); `LOG_ERR_INVALID_ARGUMENT`
+ * (`out` overlaps `raw`: decode into another buffer).
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+ */
+int32_t log_unescape_json(const uint8_t *raw,
+                          size_t raw_len,
+                          uint8_t *out,
+                          size_t out_cap,
+                          size_t *out_len);
+
+/**
+ * Unescape the body of a logfmt quoted value (the text between the
+ * quotes), accepting exactly the escapes the logfmt parser accepts: those
+ * of go-logfmt (JSON's plus `\'`; a surrogate pair becomes one character,
+ * any other surrogate U+FFFD) and those of Go's `strconv.Quote` (`\a`
+ * `\v`, `\xHH` and octal `\ooo` as raw bytes, `\UXXXXXXXX`). Other bytes
+ * are copied as they are (go-logfmt would replace invalid UTF-8 with
+ * U+FFFD; this does not).
+ *
+ * On success writes the decoded bytes to `out[0 .. *out_len)` (not
+ * NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+ * raw_len` always suffices.
+ *
+ * Errors (nothing is written to `out` or `*out_len`):
+ * `LOG_ERR_LOGFMT_BAD_ESCAPE` (unknown escape, `\` at the end, raw `"`
+ * or control byte); `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+ * `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+ */
+int32_t log_unescape_logfmt(const uint8_t *raw,
+                            size_t raw_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * Unescape an Apache/nginx access-log quoted field (the text between the
+ * quotes): `\"` `\\` `\xHH` and Apache's `\b` `\n` `\r` `\t` `\v`. Any
+ * other backslash is kept as it is, so no text is invalid.
+ *
+ * On success writes the decoded bytes to `out[0 .. *out_len)` (not
+ * NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+ * raw_len` always suffices.
+ *
+ * Errors (nothing is written to `out` or `*out_len`):
+ * `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+ * `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+ */
+int32_t log_unescape_access(const uint8_t *raw,
+                            size_t raw_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -103,6 +103,18 @@ pub enum Error {
     /// syslog: the line ends inside the header or structured data.
     SyslogTruncated = -1407,
 
+    /// Typed value: the text is not a number or boolean of the syntax the
+    /// `log_value_*` functions accept (e.g. empty, spaces, `+1`, `1.`).
+    ValueSyntax = -1501,
+    /// Typed value: a well-formed number or timestamp that does not fit the
+    /// result type (e.g. `i64::MAX + 1`, `1e999`, a year whose Unix
+    /// nanoseconds overflow 64 bits).
+    ValueOutOfRange = -1502,
+    /// Typed value: the text is not a timestamp of the requested format,
+    /// or a field is out of range (month 13, 31 April, 29 February of a
+    /// common year, hour 24, second 60).
+    ValueBadTime = -1503,
+
     /// regex: the line does not match the spec's regex.
     RegexNoMatch = -1601,
     /// pattern: a literal of the pattern expression is not where it must
@@ -110,6 +122,9 @@ pub enum Error {
     /// between fields is missing, or the line does not end with the
     /// trailing literal).
     PatternMismatch = -1701,
+
+    /// auto: the line is none of the formats `auto` detects.
+    AutoNoMatch = -1801,
 }
 
 impl Error {
@@ -149,8 +164,12 @@ impl Error {
         Error::SyslogBadStructuredData,
         Error::SyslogInvalidUtf8,
         Error::SyslogTruncated,
+        Error::ValueSyntax,
+        Error::ValueOutOfRange,
+        Error::ValueBadTime,
         Error::RegexNoMatch,
         Error::PatternMismatch,
+        Error::AutoNoMatch,
     ];
 
     /// The C status code.
@@ -204,7 +223,11 @@ impl Error {
             Error::SyslogBadStructuredData => "syslog: malformed STRUCTURED-DATA\0",
             Error::SyslogInvalidUtf8 => "syslog: BOM-marked message is not valid UTF-8\0",
             Error::SyslogTruncated => "syslog: line ends inside the header or structured data\0",
+            Error::ValueSyntax => "value: not a number or boolean of the accepted syntax\0",
+            Error::ValueOutOfRange => "value: out of range for its type\0",
+            Error::ValueBadTime => "value: invalid timestamp or field out of range\0",
             Error::RegexNoMatch => "regex: the line does not match\0",
+            Error::AutoNoMatch => "auto: the line is not JSON, syslog, an access log or logfmt\0",
             Error::PatternMismatch => {
                 "pattern: a literal of the pattern is missing from the line\0"
             }

@@ -16,12 +16,9 @@ use std::ptr;
 
 use crate::error::{Error, LOG_OK};
 use crate::parser::{BatchResult, Line, Parser};
+pub use crate::parser::{LOG_BATCH_END_OF_INPUT, LOG_BATCH_SKIP_EMPTY};
 use crate::span::Span;
 use crate::LOG_FAST_FIELDS;
-
-/// Batch flag: the buffer ends the input, so a final line without `\n` is
-/// parsed instead of left for the next call.
-pub const LOG_BATCH_END_OF_INPUT: u32 = 1;
 
 /// Version of the C ABI described by `logspan.h`. It changes only when a
 /// published function or type changes incompatibly.
@@ -139,7 +136,11 @@ pub unsafe extern "C" fn log_parser_new(
             .unwrap_or(&mut []);
         let mut fail = |e: Error, msg: &str| {
             if let Some(room) = err_out.len().checked_sub(1) {
-                let n = msg.len().min(room);
+                // Cut at a character boundary: the message stays UTF-8.
+                let mut n = msg.len().min(room);
+                while !msg.is_char_boundary(n) {
+                    n -= 1;
+                }
                 err_out[..n].copy_from_slice(&msg.as_bytes()[..n]);
                 err_out[n] = 0;
             }
@@ -293,7 +294,8 @@ pub unsafe extern "C" fn log_parser_parse(
 /// number of lines written and how many failed.
 ///
 /// A final line without `\n` is left for the next call unless `flags` has
-/// `LOG_BATCH_END_OF_INPUT`. Returns `LOG_OK` with `result->full == 0`
+/// `LOG_BATCH_END_OF_INPUT`; with `LOG_BATCH_SKIP_EMPTY`, empty lines are
+/// consumed without a result (otherwise each gets `LOG_ERR_EMPTY_LINE`). Returns `LOG_OK` with `result->full == 0`
 /// when every complete line was handled, and `LOG_OK` with
 /// `result->full == 1` when `lines_cap` or `fields_cap` (or the 4 GiB
 /// offset range of one call) ran out first: what was written is valid,
@@ -321,7 +323,7 @@ pub unsafe extern "C" fn log_parser_parse_batch(
         if result.is_null() {
             return Error::NullArgument.code();
         }
-        if flags & !LOG_BATCH_END_OF_INPUT != 0 {
+        if flags & !(LOG_BATCH_END_OF_INPUT | LOG_BATCH_SKIP_EMPTY) != 0 {
             return Error::InvalidArgument.code();
         }
         // SAFETY: the caller guarantees buf is readable for len bytes.
@@ -331,7 +333,10 @@ pub unsafe extern "C" fn log_parser_parse_batch(
         let lines = try_status!(unsafe { out_slice(lines, lines_cap) });
         // SAFETY: as above.
         let fields = try_status!(unsafe { out_slice(fields, fields_cap) });
-        let r = p.parse_batch(buf, flags & LOG_BATCH_END_OF_INPUT != 0, lines, fields);
+        let r = match p.parse_batch_flags(buf, flags, lines, fields) {
+            Ok(r) => r,
+            Err(e) => return e.code(),
+        };
         // SAFETY: result is non-NULL and writable by contract.
         unsafe { *result = r };
         LOG_OK
@@ -361,4 +366,334 @@ pub extern "C" fn log_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn log_abi_version() -> u32 {
     LOG_ABI_VERSION
+}
+
+// ------------------------------------------------------------ typed values
+//
+// `log_value_*`, `log_time_*` and `log_unescape_*`: the functions of
+// `crate::values` for C. All are reentrant and thread-safe (they touch
+// nothing but their arguments), allocate nothing, and write their outputs
+// only when they return `LOG_OK`.
+
+/// Parse `buf[0 .. len)` with `parse` and store the value in `*out`.
+///
+/// # Safety
+/// `buf` is readable for `len` bytes (or NULL with `len == 0`); `out` is
+/// NULL or valid and aligned for a write of one `T`.
+unsafe fn value_to<T>(
+    buf: *const u8,
+    len: usize,
+    out: *mut T,
+    parse: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> i32 {
+    if out.is_null() {
+        return Error::NullArgument.code();
+    }
+    // SAFETY: the caller guarantees buf is readable for len bytes.
+    let text = try_status!(unsafe { in_bytes(buf, len) });
+    let v = try_status!(parse(text));
+    // SAFETY: out is non-NULL and, by the caller's contract, valid and
+    // aligned for one T; T is a plain number, nothing to drop.
+    unsafe { out.write(v) };
+    LOG_OK
+}
+
+/// Parse a signed decimal integer (`-?[0-9]+`: no `+`, no spaces, leading
+/// zeros allowed) from `buf[0 .. len)`.
+///
+/// On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+/// `LOG_ERR_VALUE_SYNTAX` (not such an integer, including the empty
+/// string), `LOG_ERR_VALUE_OUT_OF_RANGE` (does not fit int64_t; never a
+/// wrapped value) or `LOG_ERR_NULL_ARGUMENT` (`out` is NULL, or `buf` is
+/// NULL with `len > 0`), and leaves `*out` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_value_i64(buf: *const u8, len: usize, out: *mut i64) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe { value_to(buf, len, out, crate::values::parse_i64) }
+    })
+}
+
+/// Parse an unsigned decimal integer (`[0-9]+`: no sign, no spaces,
+/// leading zeros allowed) from `buf[0 .. len)`.
+///
+/// On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+/// `LOG_ERR_VALUE_SYNTAX`, `LOG_ERR_VALUE_OUT_OF_RANGE` (above
+/// UINT64_MAX) or `LOG_ERR_NULL_ARGUMENT`, and leaves `*out` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_value_u64(buf: *const u8, len: usize, out: *mut u64) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe { value_to(buf, len, out, crate::values::parse_u64) }
+    })
+}
+
+/// Parse a decimal number (`-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`: the
+/// JSON grammar with leading zeros allowed; no `inf`/`nan`, no `+`, no
+/// spaces) from `buf[0 .. len)`, correctly rounded to the nearest double.
+///
+/// On success writes it to `*out` and returns `LOG_OK`. Otherwise returns
+/// `LOG_ERR_VALUE_SYNTAX`, `LOG_ERR_VALUE_OUT_OF_RANGE` (too large: it
+/// would round to infinity; a too-small value rounds to 0 and succeeds)
+/// or `LOG_ERR_NULL_ARGUMENT`, and leaves `*out` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_value_f64(buf: *const u8, len: usize, out: *mut f64) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe { value_to(buf, len, out, crate::values::parse_f64) }
+    })
+}
+
+/// Parse a boolean from `buf[0 .. len)`: the spellings of Go's
+/// `strconv.ParseBool`, `true True TRUE t T 1` and `false False FALSE f F
+/// 0`, nothing else.
+///
+/// On success writes 1 (true) or 0 (false) to `*out` and returns
+/// `LOG_OK`. Otherwise returns `LOG_ERR_VALUE_SYNTAX` or
+/// `LOG_ERR_NULL_ARGUMENT` and leaves `*out` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_value_bool(buf: *const u8, len: usize, out: *mut u8) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe {
+            value_to(buf, len, out, |s| {
+                crate::values::parse_bool(s).map(u8::from)
+            })
+        }
+    })
+}
+
+/// Parse an RFC 3339 / ISO 8601 timestamp from `buf[0 .. len)` to
+/// nanoseconds since 1970-01-01T00:00:00Z.
+///
+/// Form: `YYYY-MM-DD`, `T`/`t`/space, `hh:mm:ss`, an optional fraction
+/// (`.` or `,` and 1 or more digits; digits past the ninth are
+/// truncated), and a required zone `Z`, `z`, `+hh:mm` or `+hhmm` (or
+/// `-`). The date must exist; seconds are 00-59 (no leap second).
+///
+/// On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+/// returns `LOG_ERR_VALUE_BAD_TIME` (not the format, or a field out of
+/// range), `LOG_ERR_VALUE_OUT_OF_RANGE` (a valid time outside the int64
+/// nanosecond range, 1677-09-21 to 2262-04-11) or `LOG_ERR_NULL_ARGUMENT`,
+/// and leaves `*unix_nanos` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_time_rfc3339(buf: *const u8, len: usize, unix_nanos: *mut i64) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe { value_to(buf, len, unix_nanos, crate::values::parse_rfc3339) }
+    })
+}
+
+/// Parse an access-log (Common Log Format) time, `DD/Mon/YYYY:hh:mm:ss
+/// +hhmm` without the brackets (what the `LOG_FIELD_TIME` span holds),
+/// from `buf[0 .. len)` to nanoseconds since 1970-01-01T00:00:00Z. Month
+/// names are English abbreviations in any ASCII case.
+///
+/// On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+/// returns `LOG_ERR_VALUE_BAD_TIME`, `LOG_ERR_VALUE_OUT_OF_RANGE` or
+/// `LOG_ERR_NULL_ARGUMENT`, and leaves `*unix_nanos` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_time_clf(buf: *const u8, len: usize, unix_nanos: *mut i64) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe { value_to(buf, len, unix_nanos, crate::values::parse_clf_time) }
+    })
+}
+
+/// Parse a BSD syslog (RFC 3164) timestamp, `Mmm dd hh:mm:ss` (day
+/// space-padded, `Oct  1`, zero-padded, `Oct 01`, or not, `Oct 1`), from
+/// `buf[0 .. len)`
+/// with the caller's `year`, taken as UTC (the format has neither year nor
+/// zone), to nanoseconds since 1970-01-01T00:00:00Z. 29 February is valid
+/// only in a leap `year`.
+///
+/// On success writes `*unix_nanos` and returns `LOG_OK`. Otherwise
+/// returns `LOG_ERR_VALUE_BAD_TIME`, `LOG_ERR_VALUE_OUT_OF_RANGE` (a
+/// `year` outside about 1677-2262) or `LOG_ERR_NULL_ARGUMENT`, and leaves
+/// `*unix_nanos` untouched.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn log_time_rfc3164(
+    buf: *const u8,
+    len: usize,
+    year: i32,
+    unix_nanos: *mut i64,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is value_to's.
+        unsafe {
+            value_to(buf, len, unix_nanos, |s| {
+                crate::values::parse_rfc3164_time(s, year)
+            })
+        }
+    })
+}
+
+/// Decode `raw[0 .. raw_len)` into `out[0 .. out_cap)` with `decode`.
+///
+/// # Safety
+/// `raw` is readable for `raw_len` bytes (or NULL with `raw_len == 0`);
+/// `out` is writable for `out_cap` bytes (or NULL with `out_cap == 0`);
+/// `out_len` is NULL or valid and aligned for a write of one `usize`.
+unsafe fn unescape_to(
+    raw: *const u8,
+    raw_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    decode: fn(&[u8], &mut [u8]) -> Result<usize, Error>,
+) -> i32 {
+    if out_len.is_null() {
+        return Error::NullArgument.code();
+    }
+    // SAFETY: the caller guarantees raw is readable for raw_len bytes.
+    let text = try_status!(unsafe { in_bytes(raw, raw_len) });
+    if out_cap > 0 && out.is_null() {
+        return Error::NullArgument.code();
+    }
+    // Overlapping input and output would alias a & and a &mut slice.
+    if !text.is_empty() && out_cap > 0 {
+        let (r0, o0) = (text.as_ptr() as usize, out as usize);
+        let (r1, o1) = (r0.saturating_add(text.len()), o0.saturating_add(out_cap));
+        if r0 < o1 && o0 < r1 {
+            return Error::InvalidArgument.code();
+        }
+    }
+    // SAFETY: the caller guarantees out is writable for out_cap bytes, and
+    // it does not overlap raw (checked above); u8 has no invalid values.
+    let dst = try_status!(unsafe { out_slice(out, out_cap) });
+    let n = try_status!(decode(text, dst));
+    // SAFETY: out_len is non-NULL and, by contract, writable and aligned.
+    unsafe { out_len.write(n) };
+    LOG_OK
+}
+
+/// Unescape the body of a JSON string (the text between the quotes, as a
+/// `LOG_TYPE_STRING` span holds it): `\"` `\\` `\/` `\b` `\f` `\n` `\r`
+/// `\t` `\uXXXX`, surrogate pairs to one UTF-8 character. Other bytes are
+/// copied as they are.
+///
+/// On success writes the decoded bytes to `out[0 .. *out_len)` (not
+/// NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+/// raw_len` always suffices: unescaping never lengthens the text.
+///
+/// Errors (nothing is written to `out` or `*out_len`):
+/// `LOG_ERR_JSON_BAD_STRING` (unknown escape, lone surrogate, `\` at the
+/// end, raw `"` or control byte); `LOG_ERR_OUTPUT_TOO_SMALL` (the result
+/// is longer than `out_cap`); `LOG_ERR_NULL_ARGUMENT` (`out_len` NULL, or
+/// `raw`/`out` NULL with a non-zero length); `LOG_ERR_INVALID_ARGUMENT`
+/// (`out` overlaps `raw`: decode into another buffer).
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+#[no_mangle]
+pub unsafe extern "C" fn log_unescape_json(
+    raw: *const u8,
+    raw_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is unescape_to's.
+        unsafe {
+            unescape_to(
+                raw,
+                raw_len,
+                out,
+                out_cap,
+                out_len,
+                crate::values::unescape_json,
+            )
+        }
+    })
+}
+
+/// Unescape the body of a logfmt quoted value (the text between the
+/// quotes), accepting exactly the escapes the logfmt parser accepts: those
+/// of go-logfmt (JSON's plus `\'`; a surrogate pair becomes one character,
+/// any other surrogate U+FFFD) and those of Go's `strconv.Quote` (`\a`
+/// `\v`, `\xHH` and octal `\ooo` as raw bytes, `\UXXXXXXXX`). Other bytes
+/// are copied as they are (go-logfmt would replace invalid UTF-8 with
+/// U+FFFD; this does not).
+///
+/// On success writes the decoded bytes to `out[0 .. *out_len)` (not
+/// NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+/// raw_len` always suffices.
+///
+/// Errors (nothing is written to `out` or `*out_len`):
+/// `LOG_ERR_LOGFMT_BAD_ESCAPE` (unknown escape, `\` at the end, raw `"`
+/// or control byte); `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+/// `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+#[no_mangle]
+pub unsafe extern "C" fn log_unescape_logfmt(
+    raw: *const u8,
+    raw_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is unescape_to's.
+        unsafe {
+            unescape_to(
+                raw,
+                raw_len,
+                out,
+                out_cap,
+                out_len,
+                crate::values::unescape_logfmt,
+            )
+        }
+    })
+}
+
+/// Unescape an Apache/nginx access-log quoted field (the text between the
+/// quotes): `\"` `\\` `\xHH` and Apache's `\b` `\n` `\r` `\t` `\v`. Any
+/// other backslash is kept as it is, so no text is invalid.
+///
+/// On success writes the decoded bytes to `out[0 .. *out_len)` (not
+/// NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+/// raw_len` always suffices.
+///
+/// Errors (nothing is written to `out` or `*out_len`):
+/// `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+/// `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+#[no_mangle]
+pub unsafe extern "C" fn log_unescape_access(
+    raw: *const u8,
+    raw_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is unescape_to's.
+        unsafe {
+            unescape_to(
+                raw,
+                raw_len,
+                out,
+                out_cap,
+                out_len,
+                crate::values::unescape_access,
+            )
+        }
+    })
 }

@@ -71,6 +71,7 @@ pub mod formats;
 mod parser;
 mod span;
 mod spec;
+pub mod values;
 
 pub use error::{Error, SpecError, LOG_OK};
 pub use formats::access::{
@@ -80,7 +81,7 @@ pub use formats::access::{
     LOG_FIELD_USER_AGENT,
 };
 pub use formats::json::{LOG_MAX_JSON_DEPTH, LOG_MAX_JSON_PATH_SEGMENTS};
-pub use parser::{BatchResult, Line, Parser};
+pub use parser::{BatchResult, Line, Parser, LOG_BATCH_END_OF_INPUT, LOG_BATCH_SKIP_EMPTY};
 pub use span::*;
 
 /// Longest line (in bytes, without its newline) a parse accepts: offsets

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, SpecError};
 use crate::formats::access::{self, AccessMode};
+use crate::formats::auto::{self, AutoSpec};
 use crate::formats::json::{self, JsonPaths};
 use crate::formats::logfmt::{self, LogfmtSpec};
 use crate::formats::pattern::{self, PatternSpec};
@@ -12,6 +13,7 @@ use crate::spec;
 
 pub(crate) enum Format {
     Access(AccessMode),
+    Auto(Box<AutoSpec>),
     Json(JsonPaths),
     Logfmt(LogfmtSpec),
     Regex(RegexSpec),
@@ -39,6 +41,14 @@ impl std::fmt::Debug for Parser {
             .finish()
     }
 }
+
+/// Batch flag: the buffer ends the input, so a final line without `\n` is
+/// parsed instead of left for the next call.
+pub const LOG_BATCH_END_OF_INPUT: u32 = 1;
+/// Batch flag: consume empty lines (nothing but `\n` or `\r\n`) without
+/// reporting them. Without it every empty line gets a result with
+/// `LOG_ERR_EMPTY_LINE`.
+pub const LOG_BATCH_SKIP_EMPTY: u32 = 2;
 
 /// One line of a batch: where it is and how it parsed.
 ///
@@ -144,6 +154,7 @@ impl Parser {
         }
         match &self.format {
             Format::Access(mode) => access::parse(line, *mode, out),
+            Format::Auto(spec) => auto::parse(line, spec, out),
             Format::Json(paths) => json::parse(line, paths, out),
             Format::Logfmt(spec) => logfmt::parse(line, spec, out),
             Format::Regex(spec) => regex::parse(line, spec, out),
@@ -172,6 +183,40 @@ impl Parser {
         lines: &mut [Line],
         fields: &mut [Span],
     ) -> BatchResult {
+        let flags = if end_of_input {
+            LOG_BATCH_END_OF_INPUT
+        } else {
+            0
+        };
+        self.batch(buf, flags, lines, fields)
+    }
+
+    /// [`Parser::parse_batch`] with `LOG_BATCH_*` flags:
+    /// [`LOG_BATCH_END_OF_INPUT`] and [`LOG_BATCH_SKIP_EMPTY`] (empty lines
+    /// are consumed without a result, for callers that treat blank lines
+    /// as padding). Unknown flag bits are [`Error::InvalidArgument`].
+    pub fn parse_batch_flags(
+        &self,
+        buf: &[u8],
+        flags: u32,
+        lines: &mut [Line],
+        fields: &mut [Span],
+    ) -> Result<BatchResult, Error> {
+        if flags & !(LOG_BATCH_END_OF_INPUT | LOG_BATCH_SKIP_EMPTY) != 0 {
+            return Err(Error::InvalidArgument);
+        }
+        Ok(self.batch(buf, flags, lines, fields))
+    }
+
+    fn batch(
+        &self,
+        buf: &[u8],
+        flags: u32,
+        lines: &mut [Line],
+        fields: &mut [Span],
+    ) -> BatchResult {
+        let end_of_input = flags & LOG_BATCH_END_OF_INPUT != 0;
+        let skip_empty = flags & LOG_BATCH_SKIP_EMPTY != 0;
         let nf = self.field_count();
         let max_lines = if nf == 0 {
             lines.len()
@@ -186,6 +231,11 @@ impl Parser {
                 None if end_of_input => (buf.len(), buf.len()),
                 None => break,
             };
+            if skip_empty && matches!(&buf[start..end], b"\n" | b"\r\n") {
+                start = next;
+                r.consumed = next;
+                continue;
+            }
             if r.lines == max_lines {
                 r.full = 1;
                 break;
@@ -273,6 +323,32 @@ mod tests {
         let tail = &text[r.consumed..];
         let r2 = p.parse_batch(tail, true, &mut lines, &mut fields);
         assert_eq!((r2.lines, r2.consumed, lines[0].status), (1, tail.len(), 1));
+    }
+
+    #[test]
+    fn skip_empty_consumes_blank_lines_silently() {
+        let p = Parser::new("json:a").unwrap();
+        let text = b"\n{\"a\":1}\r\n\r\n\n{\"a\":2}\n\n";
+        let mut lines = [Line::default(); 8];
+        let mut fields = [Span::ABSENT; 8];
+        let r = p
+            .parse_batch_flags(text, LOG_BATCH_SKIP_EMPTY, &mut lines, &mut fields)
+            .unwrap();
+        assert_eq!((r.lines, r.errors, r.consumed), (2, 0, text.len()));
+        assert_eq!((lines[0].off, lines[1].off), (1, 13));
+        let r = p
+            .parse_batch_flags(text, 0, &mut lines, &mut fields)
+            .unwrap();
+        assert_eq!((r.lines, r.errors), (6, 4));
+        assert_eq!(
+            p.parse_batch_flags(text, 4, &mut lines, &mut fields),
+            Err(Error::InvalidArgument)
+        );
+        // A line of spaces is not empty: it is reported.
+        let r = p
+            .parse_batch_flags(b" \n", LOG_BATCH_SKIP_EMPTY, &mut lines, &mut fields)
+            .unwrap();
+        assert_eq!(r.lines, 1);
     }
 
     #[test]

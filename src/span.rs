@@ -15,6 +15,14 @@ pub const LOG_FLAG_ESCAPED: u32 = 1 << 0;
 /// span is the last occurrence (the rule of `JSON.parse` and Go's
 /// `encoding/json`).
 pub const LOG_FLAG_DUPLICATE: u32 = 1 << 1;
+/// syslog: the `message` field started with a UTF-8 byte-order mark (RFC
+/// 5424 §6.4); the span excludes the three BOM bytes, and the rest was
+/// checked to be valid UTF-8.
+pub const LOG_FLAG_BOM: u32 = 1 << 2;
+/// logfmt: the key has no `=` (a bare key such as `debug` in
+/// `msg=hi debug`). The span is present, empty, and placed just after the
+/// key; `k=` and `k=""` give an empty span without this flag.
+pub const LOG_FLAG_BARE_KEY: u32 = 1 << 3;
 
 /// Mask of the JSON value type bits of a span's `flags`; 0 for non-JSON
 /// fields.

@@ -55,6 +55,18 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
         "combined" => access(AccessMode::Combined),
         "common" => access(AccessMode::Common),
         "access" => access(AccessMode::Either),
+        "auto" => {
+            if arg.is_some() {
+                return Err(SpecError {
+                    pos: name.len(),
+                    msg: "`auto` takes no arguments".into(),
+                });
+            }
+            Ok(Compiled {
+                format: Format::Auto(Box::new(crate::formats::auto::compile())),
+                names: crate::formats::auto::FIELD_NAMES.iter().map(|s| s.to_string()).collect(),
+            })
+        }
         "json" => match arg {
             None => Err(SpecError {
                 pos: spec.len(),
@@ -110,12 +122,12 @@ pub(crate) fn compile(spec: &[u8]) -> Result<Compiled, SpecError> {
         }
         "" => Err(SpecError {
             pos: 0,
-            msg: "empty spec (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)".into(),
+            msg: "empty spec (expected one of: auto, combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)".into(),
         }),
         other => Err(SpecError {
             pos: 0,
             msg: format!(
-                "unknown format `{other}` (expected one of: combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)"
+                "unknown format `{other}` (expected one of: auto, combined, common, access, json:<fields>, json:*, logfmt:<keys>, logfmt:*, syslog, syslog5424, syslog3164, regex:<re>, pattern:<expr>, nginx:<log_format>, apache:<LogFormat>)"
             ),
         }),
     }

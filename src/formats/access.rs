@@ -13,7 +13,7 @@
 //! - a field whose whole value is `-` (or `"-"`) is absent;
 //! - status is exactly three digits, body size digits or `-`;
 //! - the request line is split into method, path and protocol only when it
-//!   has the shape `TOKEN SP TARGET [SP HTTP/x.y]`; otherwise (a `"-"`
+//!   has the shape `TOKEN SP TARGET [SP HTTP/x[.y]]` (x, y digits); otherwise (a `"-"`
 //!   request, TLS bytes sent to a plain-HTTP port, a target with spaces)
 //!   `request` is kept whole and the three parts are absent;
 //! - anything after the last field of the format is an error.
@@ -199,7 +199,7 @@ fn parse_inner(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize,
         Some(k) => pos + 1 + k,
         None => return Err(Error::AccessTruncated),
     };
-    out[LOG_FIELD_TIME] = Span::new(pos + 1, close, 0);
+    out[LOG_FIELD_TIME] = field(line, pos + 1, close, 0);
     pos = separator(line, close + 1, Error::AccessBadTime, false)?.unwrap_or(0);
     // "%r"
     let (start, end, flags) = quoted(line, pos)?;
@@ -272,6 +272,19 @@ fn count_present(out: &[Span]) -> usize {
     out.iter().filter(|s| s.is_present()).count()
 }
 
+/// `digits` or `digits.digits` (`1.1`, `2`, `3`).
+#[inline(always)]
+fn is_http_version(v: &[u8]) -> bool {
+    let major = v.iter().take_while(|b| b.is_ascii_digit()).count();
+    match &v[major..] {
+        [] => major > 0,
+        [b'.', minor @ ..] => {
+            major > 0 && !minor.is_empty() && minor.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
 /// RFC 9110 `tchar`: the bytes a method token may hold.
 #[inline(always)]
 fn is_tchar(b: u8) -> bool {
@@ -280,7 +293,7 @@ fn is_tchar(b: u8) -> bool {
 
 /// Split `line[start..end]` (a request line) into method, path, protocol,
 /// or return all absent when it does not have the shape
-/// `TOKEN SP TARGET [SP HTTP/digits.digits]`.
+/// `TOKEN SP TARGET [SP HTTP/x[.y]]`.
 fn split_request(line: &[u8], start: usize, end: usize) -> [Span; 3] {
     const NONE: [Span; 3] = [Span::ABSENT; 3];
     let req = &line[start..end];
@@ -301,7 +314,7 @@ fn split_request(line: &[u8], start: usize, end: usize) -> [Span; 3] {
                 Some(v) => v,
                 None => return NONE,
             };
-            if version.is_empty() || !version.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+            if !is_http_version(version) {
                 return NONE;
             }
             (target_end, Span::new(start + target_end + 1, end, 0))
@@ -417,6 +430,10 @@ mod tests {
             "GET",
             "GET /a b HTTP/1.1",
             "GET /a FTP/1.0",
+            "GET /a HTTP/",
+            "GET /a HTTP/1.",
+            "GET /a HTTP/.1",
+            "GET /a HTTP/1.1.1",
             " /a HTTP/1.1",
             "GET  HTTP/1.1",
         ] {

@@ -46,8 +46,12 @@ pub(crate) fn compile(pattern: &str, base: usize) -> Result<(RegexSpec, Vec<Stri
         .build(pattern)
         .map_err(|e| {
             let (pos, what) = match e.syntax_error() {
-                Some(regex_syntax::Error::Parse(p)) => (p.span().start.offset, p.kind().to_string()),
-                Some(regex_syntax::Error::Translate(t)) => (t.span().start.offset, t.kind().to_string()),
+                Some(regex_syntax::Error::Parse(p)) => {
+                    (p.span().start.offset, p.kind().to_string())
+                }
+                Some(regex_syntax::Error::Translate(t)) => {
+                    (t.span().start.offset, t.kind().to_string())
+                }
                 _ => (0, e.to_string()),
             };
             SpecError {

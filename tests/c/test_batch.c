@@ -255,7 +255,7 @@ static void bad_flags(LogParser *p) {
     LogLine lines[4];
     LogSpan fields[48];
     LogBatchResult r, canary;
-    static const uint32_t flags[] = {2, 3, 4, 0x100, 0x80000000u, 0xFFFFFFFFu};
+    static const uint32_t flags[] = {4, 5, 7, 0x100, 0x80000000u, 0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         memset(&canary, 0x5C, sizeof canary);
         r = canary;
@@ -421,6 +421,31 @@ static void json_batch(void) {
     log_parser_free(p);
 }
 
+/* LOG_BATCH_SKIP_EMPTY consumes lines that are only "\n" or "\r\n" without a
+ * result; without it each is reported with LOG_ERR_EMPTY_LINE. A line of
+ * spaces is not empty. */
+static void skip_empty(void) {
+    LogParser *p = new_parser("json:a");
+    if (p == NULL)
+        return;
+    static const char text[] = "\n{\"a\":1}\r\n\r\n\n{\"a\":2}\n \n\n";
+    const uint8_t *buf = (const uint8_t *)text;
+    size_t len = sizeof text - 1;
+    LogLine lines[8];
+    LogSpan fields[8];
+    LogBatchResult r;
+    CHECK_EQ(log_parser_parse_batch(p, buf, len, LOG_BATCH_SKIP_EMPTY, lines, 8, fields, 8, &r),
+             LOG_OK);
+    CHECK(r.lines == 3 && r.errors == 1 && r.consumed == len && r.full == 0);
+    CHECK(lines[0].off == 1 && lines[0].status == 1);
+    CHECK(lines[1].off == 13 && lines[1].status == 1);
+    CHECK(lines[2].off == 21 && lines[2].len == 1 && lines[2].status == LOG_ERR_JSON_TRUNCATED);
+    CHECK_EQ(log_parser_parse_batch(p, buf, len, 0, lines, 8, fields, 8, &r), LOG_OK);
+    CHECK(r.lines == 7 && r.errors == 5);
+    CHECK(lines[0].status == LOG_ERR_EMPTY_LINE && lines[6].status == LOG_ERR_EMPTY_LINE);
+    log_parser_free(p);
+}
+
 void test_batch(void) {
     LogParser *p = new_parser("access");
     if (p == NULL)
@@ -430,6 +455,7 @@ void test_batch(void) {
     bad_flags(p);
     log_parser_free(p);
     json_batch();
+    skip_empty();
     streaming("access", MIXED, NMIXED, 25);
     streaming("json:a,b", JSON_SEGS, 6, 25);
 }

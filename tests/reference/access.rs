@@ -53,7 +53,7 @@ pub fn parse(line: &[u8], mode: u8) -> Result<[Field; 12], ()> {
     if i == n {
         return Err(());
     }
-    f[3] = Some((s, i, false));
+    f[3] = dash(s, i, false);
     i += 1;
     if i >= n || line[i] != b' ' {
         return Err(());
@@ -146,7 +146,7 @@ pub fn parse(line: &[u8], mode: u8) -> Result<[Field; 12], ()> {
 
 type R = (usize, usize);
 
-/// `TOKEN SP TARGET [SP HTTP/[0-9.]+]`, TARGET without spaces.
+/// `TOKEN SP TARGET [SP HTTP/x[.y]]`, TARGET without spaces.
 fn split_request(req: &[u8]) -> Option<(R, R, Option<R>)> {
     let tchar = |c: u8| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c);
     let parts: Vec<&[u8]> = req.split(|&c| c == b' ').collect();
@@ -161,10 +161,10 @@ fn split_request(req: &[u8]) -> Option<(R, R, Option<R>)> {
             let target = parts[1];
             let proto = parts[2];
             let version = proto.strip_prefix(b"HTTP/")?;
-            if target.is_empty()
-                || version.is_empty()
-                || !version.iter().all(|c| c.is_ascii_digit() || *c == b'.')
-            {
+            // HTTP/x or HTTP/x.y, x and y digits.
+            let parts: Vec<&[u8]> = version.split(|&c| c == b'.').collect();
+            let digits = |p: &[u8]| !p.is_empty() && p.iter().all(|c| c.is_ascii_digit());
+            if target.is_empty() || parts.len() > 2 || !parts.iter().all(|p| digits(p)) {
                 return None;
             }
             let p = (m.1 + 1, m.1 + 1 + target.len());

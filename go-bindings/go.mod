@@ -1,0 +1,3 @@
+module github.com/logspan/logspan/go-bindings
+
+go 1.22
