@@ -707,6 +707,15 @@ const char *log_status_str(int32_t status);
 const char *log_version(void);
 
 /**
+ * Link-time ABI check: a program built against this header can take this
+ * function's address (the Go package does, in its cgo preamble), so that
+ * linking it with a library of another ABI version fails at link time
+ * instead of misbehaving at run time. The name changes with
+ * `LOG_ABI_VERSION`. It does nothing when called.
+ */
+void logspan_abi_v1(void);
+
+/**
  * The ABI version this library implements (`LOG_ABI_VERSION`); compare
  * it with the header's at start-up to catch a stale library.
  */

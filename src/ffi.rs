@@ -361,6 +361,14 @@ pub extern "C" fn log_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
+/// Link-time ABI check: a program built against this header can take this
+/// function's address (the Go package does, in its cgo preamble), so that
+/// linking it with a library of another ABI version fails at link time
+/// instead of misbehaving at run time. The name changes with
+/// `LOG_ABI_VERSION`. It does nothing when called.
+#[no_mangle]
+pub extern "C" fn logspan_abi_v1() {}
+
 /// The ABI version this library implements (`LOG_ABI_VERSION`); compare
 /// it with the header's at start-up to catch a stale library.
 #[no_mangle]
