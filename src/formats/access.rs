@@ -120,7 +120,9 @@ fn field(line: &[u8], start: usize, end: usize, flags: u32) -> Span {
 /// The end of a space-terminated, non-empty field starting at `pos`.
 #[inline(always)]
 fn word(line: &[u8], pos: usize) -> Result<usize, Error> {
-    match memchr(b' ', &line[pos..]) {
+    // These fields are short (an address, usually `-`): a plain loop beats
+    // memchr's setup cost.
+    match line[pos..].iter().position(|&b| b == b' ') {
         Some(0) => Err(Error::AccessMissingField),
         Some(k) => Ok(pos + k),
         None => Err(Error::AccessTruncated),
@@ -205,7 +207,7 @@ fn parse_inner(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize,
     let (start, end, flags) = quoted(line, pos)?;
     out[LOG_FIELD_REQUEST] = field(line, start, end, flags);
     let [method, path, protocol] = if out[LOG_FIELD_REQUEST].is_present() {
-        split_request(line, start, end)
+        split_request(line, start, end, flags != 0)
     } else {
         [Span::ABSENT; 3]
     };
@@ -288,16 +290,44 @@ fn is_http_version(v: &[u8]) -> bool {
 /// RFC 9110 `tchar`: the bytes a method token may hold.
 #[inline(always)]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[b as usize]
 }
+
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        c += 1;
+    }
+    t
+};
 
 /// Split `line[start..end]` (a request line) into method, path, protocol,
 /// or return all absent when it does not have the shape
 /// `TOKEN SP TARGET [SP HTTP/x[.y]]`.
-fn split_request(line: &[u8], start: usize, end: usize) -> [Span; 3] {
+fn split_request(line: &[u8], start: usize, end: usize, escaped: bool) -> [Span; 3] {
     const NONE: [Span; 3] = [Span::ABSENT; 3];
     let req = &line[start..end];
-    let Some(sp1) = memchr(b' ', req) else {
+    let Some(sp1) = req.iter().position(|&b| b == b' ') else {
         return NONE;
     };
     if sp1 == 0 || !req[..sp1].iter().all(|&b| is_tchar(b)) {
@@ -324,7 +354,8 @@ fn split_request(line: &[u8], start: usize, end: usize) -> [Span; 3] {
         return NONE;
     }
     let target = &req[target_start..target_end];
-    let flags = if memchr(b'\\', target).is_some() {
+    // Only a request with escapes can have a backslash in its target.
+    let flags = if escaped && memchr(b'\\', target).is_some() {
         LOG_FLAG_ESCAPED
     } else {
         0
