@@ -2,12 +2,17 @@
 #
 #   make demo         build the library and run the Go demo on the shipped sample logs
 #   make test         every suite: Rust, C (+ sanitizers, valgrind), Go (+ race, cgocheck2), header drift
-#   make lib          build target/release/liblogspan.a and stage it for the Go package
+#   make lib          build target/release/liblogspan.a (what this Makefile's Go commands link)
+#   make prebuilt     rebuild the Go module's prebuilt libraries (go-bindings/lib/) and their MANIFEST
+#   make test-arm64   the Go tests on linux/arm64 (cross C compiler + qemu-user), prebuilt library
+#   make test-gomod-fresh  the Go module as a user gets it: clean GOPATH/GOMODCACHE, no cargo
 #   make header       regenerate include/logspan.h (and its copy in go-bindings/) with the pinned cbindgen
 #   make example-c    build and run the C example in examples/c
-#   make bench        criterion benchmarks (Rust) against regex, serde_json, hand-written splitters
-#   make fuzz-smoke   every cargo-fuzz target for FUZZ_SMOKE_SECONDS (default 15) each
+#   make bench        Rust (criterion) and Go benchmarks against their peers, callgrind counts:
+#                     writes BENCHMARKS.md (BENCH_QUICK=1 for a ~2-minute run)
+#   make fuzz-smoke   every cargo-fuzz target for FUZZ_SMOKE_SECONDS (default 20) each (CI)
 #   make fuzz         every cargo-fuzz target for FUZZ_SECONDS (default 600) each
+#   make miri         the C ABI boundary tests under Miri (part of make test; ~1 min)
 #   make clean
 
 SHELL := bash
@@ -27,8 +32,15 @@ CBINDGEN := $(TOOLS)/bin/cbindgen
 LIB := target/release/liblogspan.a
 HEADER := include/logspan.h
 GO_HEADER := go-bindings/logspan.h
-GOOS_GOARCH := $(shell $(GO) env GOOS 2>/dev/null)_$(shell $(GO) env GOARCH 2>/dev/null)
-GO_LIB := go-bindings/lib/$(GOOS_GOARCH)/liblogspan.a
+
+# The Go commands this Makefile runs (tests, demo, benches) link the library
+# `make lib` builds from the current sources: tag logspan_system, found in
+# target/release. The prebuilt libraries committed in go-bindings/lib/ are
+# what `go get` users link; `make prebuilt` refreshes them, `make
+# test-prebuilt` tests them. A recipe that passes its own -tags must include
+# logspan_system. By hand: CGO_LDFLAGS=-L$PWD/target/release go test -tags logspan_system
+export GOFLAGS := -tags=logspan_system
+export CGO_LDFLAGS := -L$(CURDIR)/target/release -O2 -g
 
 # What a C program links besides liblogspan.a (rustc --print native-static-libs).
 C_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
@@ -38,18 +50,15 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml
 
 .PHONY: all demo test lib header header-check test-rust test-c test-c-sanitize test-c-valgrind \
-        test-go example-c clean tools bench fuzz fuzz-smoke fuzz-tools fuzz-seeds
+        test-go example-c clean tools bench fuzz fuzz-smoke fuzz-tools fuzz-seeds miri \
+        prebuilt prebuilt-verify test-prebuilt test-link link-matrix test-abi-link test-arm64 test-gomod-fresh test-gomod
 
 all: lib
 
-lib: $(GO_LIB)
+lib: $(LIB)
 
 $(LIB): $(RUST_SRC)
 	$(CARGO) build --release --lib
-
-$(GO_LIB): $(LIB)
-	mkdir -p $(dir $@)
-	cp $(LIB) $@
 
 # ---------------------------------------------------------------- header
 tools:
@@ -75,7 +84,7 @@ header-check: tools
 	echo "header-check: $(HEADER) and $(GO_HEADER) match cbindgen $(CBINDGEN_VERSION)"
 
 # ---------------------------------------------------------------- tests
-test: header-check test-rust test-c test-go
+test: header-check test-rust test-c test-go test-link test-abi-link test-prebuilt test-gomod miri
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -110,6 +119,19 @@ test-go: lib
 	cd go-bindings && $(GO) test -count=1 ./...
 	cd go-bindings && $(GO) test -count=1 -race ./...
 	cd go-bindings && GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
+	@# GC stress: collect at every opportunity while batches and readers
+	@# hand Go memory to C (the bad-input matrix's huge stream included).
+	cd go-bindings && GOGC=1 $(GO) test -count=1 -run 'Batch|Reader|BadInput' ./...
+
+# The unsafe module (src/ffi.rs, the C ABI) under Miri: tests/ffi.rs and
+# tests/miri_ffi.rs call every extern "C" function through raw pointers.
+# Installs the nightly toolchain and its miri component when missing.
+MIRI_TESTS := --test ffi --test miri_ffi
+miri:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@rustup +nightly component list --installed 2>/dev/null | grep -q '^miri' || \
+	  rustup component add miri rust-src --toolchain nightly
+	$(CARGO) +nightly miri test $(MIRI_TESTS)
 
 # ---------------------------------------------------------------- demo
 demo: lib
@@ -119,13 +141,42 @@ example-c: $(LIB) | build/c
 	$(CC) $(CFLAGS_STRICT) -O2 -o build/c/parse_access examples/c/parse_access.c $(LIB) $(C_LIBS)
 	./build/c/parse_access examples/data/access.log
 
+# Benchmarks (benches/bench.sh, its header says more): the bench corpus,
+# criterion (Rust peers), go test -bench (Go peers, cgo, 2 goroutines),
+# callgrind instructions per line, then BENCHMARKS.md and benches/charts/.
+# ~10-15 min; BENCH_QUICK=1 (or make bench-quick): ~2 min, rougher numbers.
+# One step alone: make bench-corpus | bench-rust | bench-go | bench-callgrind | bench-report.
+.PHONY: bench-quick bench-corpus bench-rust bench-go bench-callgrind bench-report
 bench:
-	$(CARGO) bench --bench parse
+	benches/bench.sh all
+
+bench-quick:
+	BENCH_QUICK=1 benches/bench.sh all
+
+bench-corpus bench-rust bench-go bench-callgrind bench-report:
+	benches/bench.sh $(@:bench-%=%)
 
 # ---------------------------------------------------------------- fuzzing
-FUZZ_TARGETS := parse_fast json_line batch spec
-FUZZ_SMOKE_SECONDS ?= 15
+# One target per format and entry point (fuzz/fuzz_targets/, invariants at
+# the top of each); each runs with the dictionary of its format (fuzz/dict/).
+FUZZ_TARGETS := parse_fast json_line batch spec logfmt syslog regex pattern auto values unescape ffi
+FUZZ_DICT_parse_fast := access
+FUZZ_DICT_json_line := json
+FUZZ_DICT_batch := mixed
+FUZZ_DICT_spec := spec
+FUZZ_DICT_logfmt := logfmt
+FUZZ_DICT_syslog := syslog
+FUZZ_DICT_regex := regex
+FUZZ_DICT_pattern := pattern
+FUZZ_DICT_auto := mixed
+FUZZ_DICT_values := values
+FUZZ_DICT_unescape := unescape
+FUZZ_DICT_ffi := mixed
+# 12 targets x 20 s: about 4 minutes of fuzzing in CI, plus the build.
+FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 600
+# One input taking longer than this is a failure (every parser is linear).
+FUZZ_TIMEOUT ?= 10
 SHARED := ../shared/corpora
 
 # cargo-fuzz needs a nightly toolchain (for -Zsanitizer=address).
@@ -133,27 +184,27 @@ fuzz-tools:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install --quiet --locked cargo-fuzz
 
-# Seed corpora (gitignored): sample lines, and the shared conformance data
-# when it is beside the checkout.
+# Seed corpora (gitignored): generated sample lines, edge cases, and the
+# shared conformance data when it is beside the checkout (fuzz/seeds.sh).
 fuzz-seeds:
-	@for t in $(FUZZ_TARGETS); do mkdir -p fuzz/corpus/$$t; done
-	@head -300 examples/data/access.log | split -l 1 - fuzz/corpus/parse_fast/sample-
-	@head -300 examples/data/app.jsonl | split -l 1 - fuzz/corpus/json_line/sample-
-	@head -40 examples/data/access.log | sed '1s/^/\x00\x05\xff/' > fuzz/corpus/batch/access
-	@head -40 examples/data/app.jsonl | sed '1s/^/\x02\x05\xff/' > fuzz/corpus/batch/json
-	@printf 'json:a,b.c,items[0].id,a\\.b\0{"a":1}' > fuzz/corpus/spec/json
-	@printf 'combined' > fuzz/corpus/spec/combined
-	@if [ -d $(SHARED) ]; then \
-	  cp $(SHARED)/json/JSONTestSuite/test_parsing/*.json fuzz/corpus/json_line/; \
-	  head -500 $(SHARED)/access/elastic-examples/apache_logs | split -l 1 - fuzz/corpus/parse_fast/apache-; \
-	fi
+	@SHARED=$(SHARED) bash fuzz/seeds.sh
 
+# Build every target once, then run each for $(1) seconds; a crash, a
+# failed invariant or a timeout fails the run (the input is saved in
+# fuzz/artifacts/<target>/; reproduce with `cargo +nightly fuzz run
+# <target> <file>`). The last lines of each run give executions and
+# coverage.
 define run_fuzz
-	@set -e; for t in $(FUZZ_TARGETS); do \
-	  echo "== fuzz $$t ($(1) s)"; \
-	  $(CARGO) +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(1) -print_final_stats=1 2>&1 \
-	    | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)|cov:|panicked|ERROR|SUMMARY' | tail -4; \
-	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t failed: see fuzz/artifacts/$$t"; exit 1; }; \
+	$(CARGO) +nightly fuzz build -O
+	@mkdir -p fuzz/artifacts
+	@set -e; for td in $(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_DICT_$(t))); do \
+	  t=$${td%%:*}; echo "== fuzz $$t ($(1) s, dictionary fuzz/dict/$${td#*:}.dict)"; \
+	  $(CARGO) +nightly fuzz run -O $$t fuzz/corpus/$$t -- -max_total_time=$(1) \
+	    -timeout=$(FUZZ_TIMEOUT) -dict=fuzz/dict/$${td#*:}.dict -print_final_stats=1 \
+	    > fuzz/artifacts/$$t-run.log 2>&1 && rc=0 || rc=$$?; \
+	  { grep -E '^(stat::number_of_executed_units|#[0-9]+[[:space:]]+DONE)|panicked|ERROR|SUMMARY|Test unit written' \
+	    fuzz/artifacts/$$t-run.log || true; } | tail -6; \
+	  test $$rc -eq 0 || { echo "fuzz target $$t failed (exit $$rc): see fuzz/artifacts/$$t-run.log and fuzz/artifacts/$$t"; exit 1; }; \
 	done
 endef
 
@@ -163,6 +214,98 @@ fuzz-smoke: fuzz-tools fuzz-seeds
 fuzz: fuzz-tools fuzz-seeds
 	$(call run_fuzz,$(FUZZ_SECONDS))
 
+# ---------------------------------------------------------------- prebuilt libraries (Go module)
+# go-bindings/lib/<goos>_<goarch>/liblogspan.a, post-processed so that only
+# the C API is global, and go-bindings/lib/MANIFEST: scripts/prebuilt.sh
+# says how and why.
+PREBUILT := scripts/prebuilt.sh
+ABI_SYM := logspan_abi_v$(shell sed -n 's/^pub const LOG_ABI_VERSION: u32 = \([0-9]*\);$$/\1/p' src/ffi.rs)
+# What users link: no tags, no CGO_LDFLAGS.
+GO_AS_USER := GOFLAGS= CGO_LDFLAGS=
+ARM64_ENV := GOOS=linux GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
+# This build of logspan post-processed like the prebuilt ones (test-link, test-abi-link).
+LINK_LOGSPAN := target/link/logspan/liblogspan.a
+
+# $(call need,COMMAND,DEBIAN-PACKAGE): install the package when the command is missing.
+define need
+	@command -v $(1) >/dev/null || { echo "installing $(2) (for $(1))"; \
+	  command -v apt-get >/dev/null || { echo "$(1) not found: install $(2)"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+# Rebuild every platform's library and the manifest (reproducible: run it
+# twice, get the same bytes). Commit go-bindings/lib/ afterwards.
+prebuilt:
+	$(call need,x86_64-linux-gnu-ld,binutils-x86-64-linux-gnu)
+	$(call need,aarch64-linux-gnu-ld,binutils-aarch64-linux-gnu)
+	$(PREBUILT) build
+
+# Rebuild from scratch elsewhere and compare with the committed bytes (slow;
+# needs the rustc recorded in the manifest).
+prebuilt-verify:
+	$(call need,x86_64-linux-gnu-ld,binutils-x86-64-linux-gnu)
+	$(call need,aarch64-linux-gnu-ld,binutils-aarch64-linux-gnu)
+	$(PREBUILT) verify
+
+# Fails when the sources changed since `make prebuilt` (source hash), or a
+# library is not the one recorded (sha256, ABI symbol); then runs the Go and
+# C tests against the shipped library for this machine.
+test-prebuilt: | build/c
+	$(PREBUILT) check
+	cd go-bindings && $(GO_AS_USER) $(GO) test -count=1 ./...
+	@if [ "$$(uname -m)" = x86_64 ]; then \
+	  $(CC) $(CFLAGS_STRICT) -O1 -o build/c/test_contract_prebuilt $(C_TESTS) go-bindings/lib/linux_amd64/liblogspan.a $(C_LIBS) && \
+	  ./build/c/test_contract_prebuilt | tail -1; fi
+
+$(LINK_LOGSPAN): $(LIB) $(PREBUILT)
+	$(PREBUILT) localize $(LIB) $@
+
+# One Go binary linking logspan (post-processed as shipped) and a second Rust
+# staticlib built with thin LTO (tests/link); `make link-matrix` shows why.
+test-link: $(LINK_LOGSPAN)
+	CARGO_TARGET_DIR=$(CURDIR)/target/link $(CARGO) build --quiet --release --manifest-path tests/link/Cargo.toml
+	cd tests/link/go && CGO_LDFLAGS="-L$(CURDIR)/$(dir $(LINK_LOGSPAN)) -L$(CURDIR)/target/link/release" $(GO) run .
+
+# Every LTO combination of logspan and a second Rust staticlib in one Go
+# binary, with and without the post-processing (a report, not a test).
+link-matrix: $(LIB)
+	bash tests/link/matrix.sh
+
+# The link-time ABI check: a library without $(ABI_SYM) (the symbol renamed,
+# as in a library of another ABI version) must fail to link.
+test-abi-link: $(LINK_LOGSPAN)
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; cd go-bindings; \
+	cp ../$(LINK_LOGSPAN) $$tmp/liblogspan.a; \
+	CGO_LDFLAGS=-L$$tmp $(GO) build -o /dev/null ./cmd/logspan || { echo "FAIL: control: the library does not link"; exit 1; }; \
+	objcopy --redefine-sym $(ABI_SYM)=$(ABI_SYM)_stale $$tmp/liblogspan.a; \
+	if CGO_LDFLAGS=-L$$tmp $(GO) build -o /dev/null ./cmd/logspan 2>$$tmp/err; then \
+	  echo "FAIL: a library without $(ABI_SYM) linked: the cgo preamble's reference is gone"; exit 1; fi; \
+	grep -q "undefined reference to .$(ABI_SYM)'" $$tmp/err || { cat $$tmp/err; echo "FAIL: unexpected link error"; exit 1; }; \
+	echo "test-abi-link: a library without $(ABI_SYM) fails to link: $$(grep -o "undefined reference to .$(ABI_SYM)'" $$tmp/err | head -1)"
+
+# Builds the prebuilt libraries (a no-op when they are current), then runs
+# the Go tests for linux/arm64 against the arm64 one, linked with Debian's
+# cross gcc and run under qemu-user; then the logspan command.
+test-arm64: prebuilt
+	$(call need,aarch64-linux-gnu-gcc,gcc-aarch64-linux-gnu)
+	$(call need,qemu-aarch64-static,qemu-user-static)
+	$(PREBUILT) check
+	cd go-bindings && $(GO_AS_USER) $(ARM64_ENV) $(GO) test -count=1 -exec qemu-aarch64-static ./...
+	cd go-bindings && $(GO_AS_USER) $(ARM64_ENV) $(GO) build -o ../build/logspan-arm64 ./cmd/logspan
+	readelf -h build/logspan-arm64 | grep -q 'Machine: *AArch64'
+	QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static build/logspan-arm64 -spec access examples/data/access.log >build/logspan-arm64.out
+	sed -n 3,5p build/logspan-arm64.out
+
+# The module as a user gets it (clean GOPATH/GOMODCACHE/GOCACHE, no cargo on
+# PATH, a replace to a copy of what git would commit): a tiny program builds
+# and parses, the logspan command installs and runs, and go mod vendor works.
+test-gomod-fresh:
+	bash scripts/gomod-fresh.sh
+
+# The same with your Go build cache (seconds, not half a minute): in `make test`.
+test-gomod:
+	FRESH_GOCACHE=0 bash scripts/gomod-fresh.sh
+
 clean:
 	$(CARGO) clean
-	rm -rf build go-bindings/lib
+	rm -rf build

@@ -1,279 +1,249 @@
 //! Side-by-side benchmarks: logspan against the peers a Rust user would
-//! pick instead, on the same lines, in the same run.
+//! pick instead, every format, on the same corpus, in one run.
 //!
 //! ```text
-//! cargo bench --bench parse                 # everything
-//! cargo bench --bench parse -- access       # one group
+//! cargo bench --bench parse                 # everything (shipped samples)
+//! cargo bench --bench parse -- json/        # one job
+//! make bench                                # the 4 x 50 MB bench corpus, Go peers, report
 //! ```
 //!
-//! Inputs: the shipped samples in `examples/data/` (deterministic, made by
-//! `cargo run --example gen_samples`) and, when present, the real Apache
-//! log in `../shared/corpora`. Every implementation's result is checked
-//! against logspan's before timing (same accepted-line count), so a fast
-//! but wrong peer cannot win.
+//! Jobs (one criterion group per job and corpus, throughput in bytes of
+//! the corpus, newlines included):
+//! - `access`: `log_parse_fast`, the batch API, a `pattern:` and a
+//!   `regex:` spec against `regex`, `regex-automata` and a hand memchr
+//!   splitter; on the generated combined log and on the real Apache log
+//!   from `../shared/corpora` when it is there;
+//! - `json`: 5 fields with full validation against `serde_json` (typed
+//!   borrowed struct, and validation alone) and `simd-json` (tape, buffers
+//!   reused);
+//! - `logfmt`: 5 keys against a `regex` pair loop and a hand scanner;
+//! - `syslog`: RFC 5424/3164 mix against `regex`, `regex-automata` and a
+//!   hand splitter;
+//! - every job: `floor/memchr_newlines`, the cost of finding the lines.
+//!
+//! Inputs: `$LOGSPAN_BENCH_CORPUS/*.log` when set (`make bench` generates
+//! them with `cargo run --release --example gen_samples -- --bench-corpus`),
+//! else the shipped samples in `examples/data/`. Lines are split before
+//! timing. Every implementation is run over the whole corpus first and its
+//! accepted-line count and field checksum are asserted equal to logspan's
+//! (see `benches/common/mod.rs`); a second untimed pass counts heap
+//! allocations (a counting global allocator). With `$LOGSPAN_BENCH_OUT`
+//! set, those facts go to `$LOGSPAN_BENCH_OUT/rust-meta.jsonl` for the
+//! report; `$LOGSPAN_BENCH_QUICK=1` shortens warm-up and measurement.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use logspan::{Line, Parser, Span, LOG_FAST_FIELDS};
-use memchr::memchr;
+#[macro_use]
+mod common;
 
-fn lines_of(text: &[u8]) -> Vec<&[u8]> {
-    text.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .collect()
+use common::*;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+/// Counts allocations (realloc counts as one) for the allocs/line column.
+struct Counting;
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        unsafe { System.alloc_zeroed(l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        unsafe { System.realloc(p, l, n) }
+    }
 }
 
-/// The combined-format regex a careful user would write.
-const COMBINED_RE: &str = r#"^(\S+) (\S+) (\S+) \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?$"#;
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
-/// A hand-written memchr splitter: the fastest thing a user writes by
-/// hand (no request splitting, minimal validation).
-fn hand_split(line: &[u8], out: &mut [(usize, usize); 9]) -> bool {
-    let mut pos = 0;
-    for f in out.iter_mut().take(3) {
-        let Some(k) = memchr(b' ', &line[pos..]) else {
-            return false;
-        };
-        *f = (pos, pos + k);
-        pos += k + 1;
-    }
-    if line.get(pos) != Some(&b'[') {
-        return false;
-    }
-    let Some(k) = memchr(b']', &line[pos..]) else {
-        return false;
-    };
-    out[3] = (pos + 1, pos + k);
-    pos += k + 2;
-    let quoted = |pos: usize| -> Option<usize> {
-        if line.get(pos) != Some(&b'"') {
-            return None;
+/// One pass of a per-line implementation: (accepted lines, checksum).
+#[inline(always)]
+fn pass<F: FnMut(&[u8]) -> Option<u64>>(f: &mut F, lines: &[&[u8]]) -> (u64, u64) {
+    let (mut ok, mut sum) = (0u64, 0u64);
+    for l in lines {
+        if let Some(s) = f(black_box(l)) {
+            ok += 1;
+            sum = sum.wrapping_add(s);
         }
-        let mut i = pos + 1;
-        loop {
-            let k = memchr::memchr2(b'"', b'\\', &line[i..])?;
-            if line[i + k] == b'"' {
-                return Some(i + k);
-            }
-            i += k + 2;
-            if i > line.len() {
-                return None;
-            }
-        }
-    };
-    let Some(e) = quoted(pos) else { return false };
-    out[4] = (pos + 1, e);
-    pos = e + 2;
-    if pos + 3 > line.len() {
-        return false;
     }
-    out[5] = (pos, pos + 3);
-    pos += 4;
-    let e = memchr(b' ', &line[pos.min(line.len())..]).map_or(line.len(), |k| pos + k);
-    out[6] = (pos, e);
-    if e == line.len() {
-        return true;
-    }
-    pos = e + 1;
-    let Some(e) = quoted(pos) else { return false };
-    out[7] = (pos + 1, e);
-    pos = e + 2;
-    let Some(e) = quoted(pos) else { return false };
-    out[8] = (pos + 1, e);
-    true
+    (ok, sum)
 }
 
-fn bench_access(c: &mut Criterion, name: &str, text: &[u8]) {
-    let lines = lines_of(text);
-    let mut g = c.benchmark_group(format!("access/{name}"));
-    g.throughput(Throughput::Bytes(text.len() as u64));
+struct Ctx {
+    meta: Option<std::fs::File>,
+    refs: HashMap<(String, &'static str), (u64, u64)>,
+}
 
-    let ok = |f: &dyn Fn(&[u8]) -> bool| lines.iter().filter(|l| f(l)).count();
-    let mut fast_out = [Span::ABSENT; LOG_FAST_FIELDS];
-    let want = lines
-        .iter()
-        .filter(|l| logspan::parse_fast(l, &mut fast_out).is_ok())
-        .count();
-    let re = regex::bytes::Regex::new(COMBINED_RE).unwrap();
-    let mut locs = re.capture_locations();
-    assert_eq!(
-        ok(&|l| re.is_match(l)),
-        want,
-        "regex and logspan disagree on accepted lines"
-    );
+impl Ctx {
+    fn reference(&mut self, check: Check, c: &Corpus, lines: &[&[u8]]) -> (u64, u64) {
+        *self
+            .refs
+            .entry((c.name.clone(), check.name()))
+            .or_insert_with(|| reference(check, lines))
+    }
 
-    g.bench_function("logspan/parse_fast", |b| {
-        let mut out = [Span::ABSENT; LOG_FAST_FIELDS];
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += logspan::parse_fast(black_box(l), &mut out).is_ok() as usize;
-            }
-            n
-        })
-    });
-    let p = Parser::new("access").unwrap();
-    let mut line_buf = vec![Line::default(); 1024];
-    let mut field_buf = vec![Span::ABSENT; 1024 * LOG_FAST_FIELDS];
+    /// Assert, count allocations (second pass), record.
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &mut self,
+        group: &str,
+        job: &str,
+        imp: &str,
+        check: Check,
+        c: &Corpus,
+        got: (u64, u64),
+        allocs: u64,
+    ) {
+        let lines = c.lines();
+        let want = self.reference(check, c, &lines);
+        assert_eq!(
+            got,
+            want,
+            "{group}/{imp}: (accepted lines, checksum) differ from logspan's ({})",
+            check.name()
+        );
+        if let Some(f) = &mut self.meta {
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({
+                    "lang": "rust", "group": group, "job": job, "impl": imp,
+                    "corpus": c.name, "path": c.path, "lines": c.line_count(),
+                    "bytes": c.text.len(), "ok": got.0, "checksum": got.1,
+                    "check": check.name(), "allocs": allocs,
+                })
+            )
+            .unwrap();
+        }
+    }
+}
+
+fn bench_line<F: FnMut(&[u8]) -> Option<u64>>(
+    g: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    ctx: &mut Ctx,
+    (group, job): (&str, &str),
+    imp: &str,
+    check: Check,
+    c: &Corpus,
+    mut f: F,
+) {
+    let lines = c.lines();
+    let got = pass(&mut f, &lines);
+    let a0 = ALLOCS.load(Relaxed);
+    let again = pass(&mut f, &lines);
+    let allocs = ALLOCS.load(Relaxed) - a0;
+    assert_eq!(got, again, "{group}/{imp}: two passes differ");
+    ctx.check(group, job, imp, check, c, got, allocs);
+    g.bench_function(imp, |b| b.iter(|| pass(&mut f, &lines)));
+}
+
+macro_rules! line_bench {
+    ($g:expr, $ctx:expr, $job:expr, $corpus:expr; $j:expr, $imp:expr, $check:expr, $ctor:expr) => {
+        if $j == $job.1 {
+            bench_line($g, $ctx, $job, $imp, $check, $corpus, $ctor);
+        }
+    };
+}
+
+fn group_of<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+    bytes: usize,
+) -> BenchmarkGroup<'c, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    // One iteration is a whole-corpus pass (up to ~1 s for the slowest
+    // peers on 50 MB): flat sampling, 10 samples.
+    g.sampling_mode(SamplingMode::Flat);
+    g.sample_size(10);
+    g
+}
+
+fn bench_job(c: &mut Criterion, ctx: &mut Ctx, job: &'static str, corpus: &Corpus) {
+    let group = format!("{job}/{}", corpus.name);
+    let mut g = group_of(c, &group, corpus.text.len());
+    let key = (group.as_str(), job);
+
+    each_line_impl!(line_bench!(&mut g, ctx, key, corpus));
+
+    // The batch API: one call per 1024 lines over the raw buffer (the
+    // line splitting is included).
+    let (spec, sum) = batch_spec(job);
+    let mut batch = logspan_batch(spec, sum);
+    let got = batch(&corpus.text);
+    let a0 = ALLOCS.load(Relaxed);
+    batch(&corpus.text);
+    let allocs = ALLOCS.load(Relaxed) - a0;
+    let check = match job {
+        "access" => Check::Access,
+        "json" => Check::Json,
+        "logfmt" => Check::Logfmt,
+        _ => Check::Syslog,
+    };
+    ctx.check(&group, job, "logspan/batch", check, corpus, got, allocs);
     g.bench_function("logspan/batch", |b| {
-        b.iter(|| {
-            let mut rest = black_box(text);
-            let mut n = 0;
-            while !rest.is_empty() {
-                let r = p.parse_batch(rest, true, &mut line_buf, &mut field_buf);
-                n += r.lines - r.errors;
-                rest = &rest[r.consumed..];
-            }
-            n
-        })
+        b.iter(|| batch(black_box(&corpus.text)))
     });
-    // The same job through the generic engines: a pattern expression and
-    // a regex spec (named groups), both full-line matches.
-    let pattern = Parser::new(
-        r#"pattern:<ip> <ident> <user> [<ts>] "<request>" <status> <size> "<referer>" "<ua>""#,
-    )
-    .unwrap();
-    let regex_spec = Parser::new(&format!(
-        "regex:{}",
-        r#"^(?P<ip>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<ts>[^\]]*)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<size>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$"#
-    ))
-    .unwrap();
-    for (name, spec) in [
-        ("logspan/pattern_spec", &pattern),
-        ("logspan/regex_spec", &regex_spec),
-    ] {
-        g.bench_function(name, |b| {
-            let mut out = [Span::ABSENT; 9];
-            b.iter(|| {
-                let mut n = 0;
-                for l in &lines {
-                    n += spec.parse(black_box(l), &mut out).is_ok() as usize;
-                }
-                n
-            })
-        });
-    }
-    g.bench_function("regex/captures_read", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += re.captures_read(&mut locs, black_box(l)).is_some() as usize;
-            }
-            n
-        })
-    });
-    g.bench_function("hand/memchr_splitter", |b| {
-        let mut out = [(0, 0); 9];
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += hand_split(black_box(l), &mut out) as usize;
-            }
-            n
-        })
-    });
-    g.bench_function("floor/memchr_newlines", |b| {
-        b.iter(|| memchr::memchr_iter(b'\n', black_box(text)).count())
-    });
-    g.finish();
-}
 
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct Http<'a> {
-    status: Option<serde_json::Value>,
-    #[serde(borrow)]
-    method: Option<&'a str>,
-}
-
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-struct Record<'a> {
-    #[serde(borrow)]
-    time: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    level: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    msg: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    http: Option<Http<'a>>,
-}
-
-fn bench_json(c: &mut Criterion, text: &[u8]) {
-    let lines = lines_of(text);
-    let mut g = c.benchmark_group("json/app.jsonl");
-    g.throughput(Throughput::Bytes(text.len() as u64));
-    let p = Parser::new("json:time,level,msg,http.status,http.method").unwrap();
-    let mut out = [Span::ABSENT; 5];
-    let want = lines
-        .iter()
-        .filter(|l| p.parse(l, &mut out).is_ok())
-        .count();
-    let serde_ok = lines
-        .iter()
-        .filter(|l| serde_json::from_slice::<Record>(l).is_ok())
-        .count();
-    assert_eq!(
-        serde_ok, want,
-        "serde_json and logspan disagree on accepted lines"
+    let got = (memchr::memchr_iter(b'\n', &corpus.text).count() as u64, 0);
+    ctx.check(
+        &group,
+        job,
+        "floor/memchr_newlines",
+        Check::Lines,
+        corpus,
+        got,
+        0,
     );
-
-    g.bench_function("logspan/json_5_fields", |b| {
-        let mut out = [Span::ABSENT; 5];
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += p.parse(black_box(l), &mut out).is_ok() as usize;
-            }
-            n
-        })
-    });
-    let mut line_buf = vec![Line::default(); 1024];
-    let mut field_buf = vec![Span::ABSENT; 1024 * 5];
-    g.bench_function("logspan/batch_5_fields", |b| {
-        b.iter(|| {
-            let mut rest = black_box(text);
-            let mut n = 0;
-            while !rest.is_empty() {
-                let r = p.parse_batch(rest, true, &mut line_buf, &mut field_buf);
-                n += r.lines - r.errors;
-                rest = &rest[r.consumed..];
-            }
-            n
-        })
-    });
-    g.bench_function("serde_json/IgnoredAny_validate", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += serde_json::from_slice::<serde::de::IgnoredAny>(black_box(l)).is_ok() as usize;
-            }
-            n
-        })
-    });
-    g.bench_function("serde_json/borrowed_struct", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for l in &lines {
-                n += serde_json::from_slice::<Record>(black_box(l)).is_ok() as usize;
-            }
-            n
-        })
+    g.bench_function("floor/memchr_newlines", |b| {
+        b.iter(|| memchr::memchr_iter(b'\n', black_box(&corpus.text)).count())
     });
     g.finish();
 }
 
 fn benches(c: &mut Criterion) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let access = std::fs::read(format!("{root}/examples/data/access.log")).unwrap();
-    bench_access(c, "sample", &access);
-    if let Ok(apache) = std::fs::read(format!(
-        "{root}/../shared/corpora/access/elastic-examples/apache_logs"
-    )) {
-        bench_access(c, "apache_logs", &apache);
+    let meta = std::env::var("LOGSPAN_BENCH_OUT").ok().map(|d| {
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::File::create(format!("{d}/rust-meta.jsonl")).unwrap()
+    });
+    let mut ctx = Ctx {
+        meta,
+        refs: HashMap::new(),
+    };
+    let cs = corpora();
+    bench_job(c, &mut ctx, "access", &cs.access);
+    if let Some(apache) = &cs.apache {
+        bench_job(c, &mut ctx, "access", apache);
     }
-    let json = std::fs::read(format!("{root}/examples/data/app.jsonl")).unwrap();
-    bench_json(c, &json);
+    bench_job(c, &mut ctx, "json", &cs.json);
+    bench_job(c, &mut ctx, "logfmt", &cs.logfmt);
+    bench_job(c, &mut ctx, "syslog", &cs.syslog);
 }
 
-criterion_group!(parse, benches);
-criterion_main!(parse);
+fn config() -> Criterion {
+    let quick = std::env::var("LOGSPAN_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let (warm, measure) = if quick { (0.3, 1.0) } else { (1.0, 4.0) };
+    Criterion::default()
+        .warm_up_time(Duration::from_secs_f64(warm))
+        .measurement_time(Duration::from_secs_f64(measure))
+        .without_plots()
+        .configure_from_args()
+}
+
+fn main() {
+    let mut c = config();
+    benches(&mut c);
+    c.final_summary();
+}

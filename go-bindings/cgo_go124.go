@@ -41,5 +41,11 @@ package logspan
 #cgo nocallback log_unescape_logfmt
 #cgo noescape log_unescape_access
 #cgo nocallback log_unescape_access
+#cgo noescape log_syslog_priority
+#cgo nocallback log_syslog_priority
+#cgo noescape log_syslog_sd_next
+#cgo nocallback log_syslog_sd_next
+#cgo noescape log_syslog_unescape_param
+#cgo nocallback log_syslog_unescape_param
 */
 import "C"

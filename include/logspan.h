@@ -50,6 +50,13 @@
 #define LOG_ABI_VERSION 1
 
 /**
+ * Flag of `LogSdParam.flags`: this step is the first of its SD-ELEMENT.
+ * (An escaped value is flagged on `value.flags` with `LOG_FLAG_ESCAPED`,
+ * as any span is; this bit is distinct from every `LOG_FLAG_*` bit.)
+ */
+#define LOG_SD_ELEMENT_START (1 << 16)
+
+/**
  * Number of fields `log_parse_fast` writes (and the `combined` and
  * `access` specs have).
  */
@@ -583,6 +590,58 @@ typedef struct LogBatchResult {
   uint32_t full;
 } LogBatchResult;
 
+/**
+ * The state of a walk over STRUCTURED-DATA with `log_syslog_sd_next`.
+ *
+ * Zero it to start (`LogSdCursor cur = {0};`) and then leave it to
+ * `log_syslog_sd_next`: `pos` is where the next step starts, `elem_off`
+ * and `elem_len` the SD-ID of the element being walked (0 between
+ * elements). Any value is safe: one that does not fit the `sd` it is
+ * used with is `LOG_ERR_INVALID_ARGUMENT`, any other continues the walk
+ * from `pos` (with errors if that is not where a step starts).
+ */
+typedef struct LogSdCursor {
+  /**
+   * Offset in `sd` of the next step.
+   */
+  uint32_t pos;
+  /**
+   * Offset in `sd` of the current element's SD-ID.
+   */
+  uint32_t elem_off;
+  /**
+   * Length of the current element's SD-ID; 0 between elements.
+   */
+  uint32_t elem_len;
+} LogSdCursor;
+
+/**
+ * One step of a walk over STRUCTURED-DATA (`log_syslog_sd_next`): one
+ * SD-PARAM of an element, or an element that has no parameters. Spans
+ * are offsets into the `sd` bytes walked.
+ */
+typedef struct LogSdParam {
+  /**
+   * The element's SD-ID (e.g. `exampleSDID@32473`), on every step.
+   */
+  struct LogSpan id;
+  /**
+   * The PARAM-NAME; absent (`off == LOG_SPAN_ABSENT`) for an element
+   * without parameters.
+   */
+  struct LogSpan name;
+  /**
+   * The raw PARAM-VALUE without its quotes, escapes (`\"` `\\` `\]`)
+   * kept and `LOG_FLAG_ESCAPED` in `flags` when it holds any (decode
+   * it with `log_syslog_unescape_param`); absent with `name`.
+   */
+  struct LogSpan value;
+  /**
+   * `LOG_SD_ELEMENT_START` on the first step of each element.
+   */
+  uint32_t flags;
+} LogSdParam;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -895,6 +954,91 @@ int32_t log_unescape_access(const uint8_t *raw,
                             uint8_t *out,
                             size_t out_cap,
                             size_t *out_len);
+
+/**
+ * Decode PRI digits (the `priority` field's bytes, without `<>`).
+ *
+ * On success writes the facility (PRI / 8, 0..23) to `*facility` and the
+ * severity (PRI % 8, 0..7) to `*severity`, and returns the PRI value
+ * itself (0..191: a success, as every value >= 0). Otherwise returns
+ * `LOG_ERR_SYSLOG_BAD_PRI` (not 1 to 3 digits without a leading zero, or
+ * above 191, including the empty input) or `LOG_ERR_NULL_ARGUMENT`
+ * (`facility` or `severity` NULL, or `pri` NULL with `len > 0`), and
+ * writes neither output.
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `pri`.
+ */
+int32_t log_syslog_priority(const uint8_t *pri, size_t len, uint8_t *facility, uint8_t *severity);
+
+/**
+ * Walk the STRUCTURED-DATA of an RFC 5424 message (the bytes of the
+ * `structured_data` span, from the first `[` to the last `]`) one step
+ * per call, without allocating.
+ *
+ * Each call writes the next step to `*out` and returns 1: one parameter,
+ * in order, with its element's SD-ID; an element without parameters is
+ * one step whose `name` and `value` are absent. The first step of each
+ * element has `LOG_SD_ELEMENT_START` in `flags`. So one loop sees every
+ * element and every parameter:
+ *
+ * ```c
+ * LogSdCursor cur = {0};
+ * LogSdParam p;
+ * int32_t rc;
+ * while ((rc = log_syslog_sd_next(sd, sd_len, &cur, &p)) == 1) {
+ *     if (p.flags & LOG_SD_ELEMENT_START)
+ *         printf("[%.*s]\n", (int)p.id.len, sd + p.id.off);
+ *     if (p.name.off != LOG_SPAN_ABSENT)
+ *         printf("  %.*s=%.*s\n", (int)p.name.len, sd + p.name.off,
+ *                (int)p.value.len, sd + p.value.off);
+ * }
+ * if (rc < 0) { ... } // not valid STRUCTURED-DATA from here on
+ * ```
+ *
+ * Returns 0 at the end (also for an empty `sd`), leaving `*cursor` and
+ * `*out` untouched, so further calls return 0 again.
+ *
+ * Each step checks the syntax of what it reads with the parser's rules
+ * (SD-ID and PARAM-NAME 1..32 printable ASCII bytes other than `=` `]`
+ * `"`, `NAME="VALUE"` separated by one SP, only `\"` `\\` `\]` escaped
+ * in a value, values UTF-8), but not that SD-IDs are unique nor their
+ * count, which would need memory. Bytes that break a rule give
+ * `LOG_ERR_SYSLOG_BAD_STRUCTURED_DATA`, bytes that end too early
+ * `LOG_ERR_SYSLOG_TRUNCATED`; the steps before stay valid. Other errors:
+ * `LOG_ERR_NULL_ARGUMENT` (`cursor` or `out` NULL, `sd` NULL with
+ * `sd_len > 0`), `LOG_ERR_INVALID_ARGUMENT` (a cursor outside `sd`),
+ * `LOG_ERR_LINE_TOO_LONG` (`sd_len` of 4 GiB - 1 or more). On an error
+ * `*cursor` and `*out` are untouched.
+ *
+ * Whatever the bytes and the cursor hold, it never reads outside
+ * `sd[0 .. sd_len)` and a whole walk takes time linear in `sd_len`.
+ * Reentrant and thread-safe; allocates nothing; never keeps `sd`.
+ */
+int32_t log_syslog_sd_next(const uint8_t *sd,
+                           size_t sd_len,
+                           struct LogSdCursor *cursor,
+                           struct LogSdParam *out);
+
+/**
+ * Unescape a raw PARAM-VALUE (the `value` of a `LogSdParam`): `\"`, `\\`
+ * and `\]` become `"`, `\` and `]`; any other backslash is kept as it is
+ * (RFC 5424 §6.3.3), so no text is invalid.
+ *
+ * On success writes the decoded bytes to `out[0 .. *out_len)` (not
+ * NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+ * raw_len` always suffices.
+ *
+ * Errors (nothing is written to `out` or `*out_len`):
+ * `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+ * `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+ *
+ * Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+ */
+int32_t log_syslog_unescape_param(const uint8_t *raw,
+                                  size_t raw_len,
+                                  uint8_t *out,
+                                  size_t out_cap,
+                                  size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

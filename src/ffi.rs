@@ -705,3 +705,218 @@ pub unsafe extern "C" fn log_unescape_access(
         }
     })
 }
+
+// ------------------------------------------------------------ syslog
+//
+// `log_syslog_*`: decode the `priority` and `structured_data` fields of
+// the `syslog`, `syslog5424` and `syslog3164` specs. All are reentrant and
+// thread-safe, allocate nothing, and write their outputs only on success.
+
+/// Flag of `LogSdParam.flags`: this step is the first of its SD-ELEMENT.
+/// (An escaped value is flagged on `value.flags` with `LOG_FLAG_ESCAPED`,
+/// as any span is; this bit is distinct from every `LOG_FLAG_*` bit.)
+pub const LOG_SD_ELEMENT_START: u32 = 1 << 16;
+
+/// The state of a walk over STRUCTURED-DATA with `log_syslog_sd_next`.
+///
+/// Zero it to start (`LogSdCursor cur = {0};`) and then leave it to
+/// `log_syslog_sd_next`: `pos` is where the next step starts, `elem_off`
+/// and `elem_len` the SD-ID of the element being walked (0 between
+/// elements). Any value is safe: one that does not fit the `sd` it is
+/// used with is `LOG_ERR_INVALID_ARGUMENT`, any other continues the walk
+/// from `pos` (with errors if that is not where a step starts).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogSdCursor {
+    /// Offset in `sd` of the next step.
+    pub pos: u32,
+    /// Offset in `sd` of the current element's SD-ID.
+    pub elem_off: u32,
+    /// Length of the current element's SD-ID; 0 between elements.
+    pub elem_len: u32,
+}
+
+/// One step of a walk over STRUCTURED-DATA (`log_syslog_sd_next`): one
+/// SD-PARAM of an element, or an element that has no parameters. Spans
+/// are offsets into the `sd` bytes walked.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogSdParam {
+    /// The element's SD-ID (e.g. `exampleSDID@32473`), on every step.
+    pub id: Span,
+    /// The PARAM-NAME; absent (`off == LOG_SPAN_ABSENT`) for an element
+    /// without parameters.
+    pub name: Span,
+    /// The raw PARAM-VALUE without its quotes, escapes (`\"` `\\` `\]`)
+    /// kept and `LOG_FLAG_ESCAPED` in `flags` when it holds any (decode
+    /// it with `log_syslog_unescape_param`); absent with `name`.
+    pub value: Span,
+    /// `LOG_SD_ELEMENT_START` on the first step of each element.
+    pub flags: u32,
+}
+
+/// Decode PRI digits (the `priority` field's bytes, without `<>`).
+///
+/// On success writes the facility (PRI / 8, 0..23) to `*facility` and the
+/// severity (PRI % 8, 0..7) to `*severity`, and returns the PRI value
+/// itself (0..191: a success, as every value >= 0). Otherwise returns
+/// `LOG_ERR_SYSLOG_BAD_PRI` (not 1 to 3 digits without a leading zero, or
+/// above 191, including the empty input) or `LOG_ERR_NULL_ARGUMENT`
+/// (`facility` or `severity` NULL, or `pri` NULL with `len > 0`), and
+/// writes neither output.
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `pri`.
+#[no_mangle]
+pub unsafe extern "C" fn log_syslog_priority(
+    pri: *const u8,
+    len: usize,
+    facility: *mut u8,
+    severity: *mut u8,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        if facility.is_null() || severity.is_null() {
+            return Error::NullArgument.code();
+        }
+        // SAFETY: the caller guarantees pri is readable for len bytes.
+        let digits = try_status!(unsafe { in_bytes(pri, len) });
+        let Some(v) = crate::syslog::priority_value(digits) else {
+            return Error::SyslogBadPri.code();
+        };
+        // SAFETY: both are non-NULL and, by the caller's contract, valid
+        // for a write of one byte (u8 has no alignment).
+        unsafe {
+            facility.write(v >> 3);
+            severity.write(v & 7);
+        }
+        i32::from(v)
+    })
+}
+
+/// Walk the STRUCTURED-DATA of an RFC 5424 message (the bytes of the
+/// `structured_data` span, from the first `[` to the last `]`) one step
+/// per call, without allocating.
+///
+/// Each call writes the next step to `*out` and returns 1: one parameter,
+/// in order, with its element's SD-ID; an element without parameters is
+/// one step whose `name` and `value` are absent. The first step of each
+/// element has `LOG_SD_ELEMENT_START` in `flags`. So one loop sees every
+/// element and every parameter:
+///
+/// ```c
+/// LogSdCursor cur = {0};
+/// LogSdParam p;
+/// int32_t rc;
+/// while ((rc = log_syslog_sd_next(sd, sd_len, &cur, &p)) == 1) {
+///     if (p.flags & LOG_SD_ELEMENT_START)
+///         printf("[%.*s]\n", (int)p.id.len, sd + p.id.off);
+///     if (p.name.off != LOG_SPAN_ABSENT)
+///         printf("  %.*s=%.*s\n", (int)p.name.len, sd + p.name.off,
+///                (int)p.value.len, sd + p.value.off);
+/// }
+/// if (rc < 0) { ... } // not valid STRUCTURED-DATA from here on
+/// ```
+///
+/// Returns 0 at the end (also for an empty `sd`), leaving `*cursor` and
+/// `*out` untouched, so further calls return 0 again.
+///
+/// Each step checks the syntax of what it reads with the parser's rules
+/// (SD-ID and PARAM-NAME 1..32 printable ASCII bytes other than `=` `]`
+/// `"`, `NAME="VALUE"` separated by one SP, only `\"` `\\` `\]` escaped
+/// in a value, values UTF-8), but not that SD-IDs are unique nor their
+/// count, which would need memory. Bytes that break a rule give
+/// `LOG_ERR_SYSLOG_BAD_STRUCTURED_DATA`, bytes that end too early
+/// `LOG_ERR_SYSLOG_TRUNCATED`; the steps before stay valid. Other errors:
+/// `LOG_ERR_NULL_ARGUMENT` (`cursor` or `out` NULL, `sd` NULL with
+/// `sd_len > 0`), `LOG_ERR_INVALID_ARGUMENT` (a cursor outside `sd`),
+/// `LOG_ERR_LINE_TOO_LONG` (`sd_len` of 4 GiB - 1 or more). On an error
+/// `*cursor` and `*out` are untouched.
+///
+/// Whatever the bytes and the cursor hold, it never reads outside
+/// `sd[0 .. sd_len)` and a whole walk takes time linear in `sd_len`.
+/// Reentrant and thread-safe; allocates nothing; never keeps `sd`.
+#[no_mangle]
+pub unsafe extern "C" fn log_syslog_sd_next(
+    sd: *const u8,
+    sd_len: usize,
+    cursor: *mut LogSdCursor,
+    out: *mut LogSdParam,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        if cursor.is_null() || out.is_null() {
+            return Error::NullArgument.code();
+        }
+        // SAFETY: the caller guarantees sd is readable for sd_len bytes.
+        let sd = try_status!(unsafe { in_bytes(sd, sd_len) });
+        // SAFETY: cursor is non-NULL and, by the caller's contract, valid
+        // and aligned for one LogSdCursor; every bit pattern is valid.
+        let c = unsafe { cursor.read() };
+        let mut cur = crate::syslog::SdCursor {
+            pos: c.pos,
+            id_off: c.elem_off,
+            id_len: c.elem_len,
+        };
+        let step = match crate::syslog::sd_next(sd, &mut cur) {
+            Ok(Some(step)) => step,
+            Ok(None) => return 0,
+            Err(e) => return e.code(),
+        };
+        let flags = if step.element_start {
+            LOG_SD_ELEMENT_START
+        } else {
+            0
+        };
+        // SAFETY: out and cursor are non-NULL and, by the caller's
+        // contract, valid and aligned for a write of one value each; both
+        // are plain integers, nothing to drop.
+        unsafe {
+            out.write(LogSdParam {
+                id: step.id,
+                name: step.name,
+                value: step.value,
+                flags,
+            });
+            cursor.write(LogSdCursor {
+                pos: cur.pos,
+                elem_off: cur.id_off,
+                elem_len: cur.id_len,
+            });
+        }
+        1
+    })
+}
+
+/// Unescape a raw PARAM-VALUE (the `value` of a `LogSdParam`): `\"`, `\\`
+/// and `\]` become `"`, `\` and `]`; any other backslash is kept as it is
+/// (RFC 5424 §6.3.3), so no text is invalid.
+///
+/// On success writes the decoded bytes to `out[0 .. *out_len)` (not
+/// NUL-terminated), sets `*out_len` and returns `LOG_OK`. `out_cap ==
+/// raw_len` always suffices.
+///
+/// Errors (nothing is written to `out` or `*out_len`):
+/// `LOG_ERR_OUTPUT_TOO_SMALL`; `LOG_ERR_NULL_ARGUMENT`;
+/// `LOG_ERR_INVALID_ARGUMENT` (`out` overlaps `raw`).
+///
+/// Reentrant and thread-safe; allocates nothing; never keeps `raw`.
+#[no_mangle]
+pub unsafe extern "C" fn log_syslog_unescape_param(
+    raw: *const u8,
+    raw_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> i32 {
+    ffi_boundary!(Error::Panic.code(), {
+        // SAFETY: the caller's contract is unescape_to's.
+        unsafe {
+            unescape_to(
+                raw,
+                raw_len,
+                out,
+                out_cap,
+                out_len,
+                crate::syslog::unescape_param_into,
+            )
+        }
+    })
+}

@@ -71,6 +71,7 @@ pub mod formats;
 mod parser;
 mod span;
 mod spec;
+pub mod syslog;
 pub mod values;
 
 pub use error::{Error, SpecError, LOG_OK};
@@ -83,6 +84,12 @@ pub use formats::access::{
 pub use formats::json::{LOG_MAX_JSON_DEPTH, LOG_MAX_JSON_PATH_SEGMENTS};
 pub use parser::{BatchResult, Line, Parser, LOG_BATCH_END_OF_INPUT, LOG_BATCH_SKIP_EMPTY};
 pub use span::*;
+pub use syslog::{
+    LOG_SYSLOG_FIELDS, LOG_SYSLOG_FIELD_APP_NAME, LOG_SYSLOG_FIELD_HOSTNAME,
+    LOG_SYSLOG_FIELD_MESSAGE, LOG_SYSLOG_FIELD_MSGID, LOG_SYSLOG_FIELD_PRIORITY,
+    LOG_SYSLOG_FIELD_PROCID, LOG_SYSLOG_FIELD_STRUCTURED_DATA, LOG_SYSLOG_FIELD_TIMESTAMP,
+    LOG_SYSLOG_FIELD_VERSION,
+};
 
 /// Longest line (in bytes, without its newline) a parse accepts: offsets
 /// and lengths are 32-bit and `u32::MAX` means "absent".

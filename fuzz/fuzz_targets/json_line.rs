@@ -1,14 +1,47 @@
 //! JSON lines on arbitrary bytes: spans stay inside the input, a string
 //! span is followed by its closing quote, and the accept/reject verdict
-//! agrees with serde_json wherever both define it (differential).
+//! agrees with serde_json wherever both define it (differential). The
+//! enumerate mode (`json:*N`) gives the same verdict (or "too many
+//! fields" once the whole line is valid), and its key/value spans go
+//! forward without overlapping, each key between quotes.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use logspan::{Parser, Span, LOG_FLAG_TYPE_MASK, LOG_TYPE_STRING};
+use logspan::{Error, Parser, Span, LOG_FLAG_TYPE_MASK, LOG_TYPE_STRING};
+
+#[path = "../common.rs"]
+mod common;
 
 fuzz_target!(|data: &[u8]| {
     let p = Parser::new("json:a,b.c,d[0],e,msg").unwrap();
     let mut out = [Span::ABSENT; 5];
     let got = p.parse(data, &mut out);
+    common::check_result(data, &out, &got);
+    for pairs in [64usize, 3] {
+        static P: std::sync::OnceLock<[Parser; 2]> = std::sync::OnceLock::new();
+        let ps = P.get_or_init(|| {
+            [
+                Parser::new("json:*64").unwrap(),
+                Parser::new("json:*3").unwrap(),
+            ]
+        });
+        let pe = &ps[usize::from(pairs == 3)];
+        let mut eo = vec![Span::ABSENT; 2 * pairs];
+        let er = pe.parse(data, &mut eo);
+        common::check_result(data, &eo, &er);
+        common::assert_in_order(&eo);
+        match (&got, er) {
+            (Ok(_), Ok(_)) | (Ok(_), Err(Error::TooManyFields)) => {}
+            (Err(a), Err(b)) => assert_eq!(*a, b),
+            (a, b) => panic!("projection {a:?}, enumerate {b:?}"),
+        }
+        for k in eo.chunks(2) {
+            if k[0].is_present() {
+                assert_eq!(data[k[0].off as usize - 1], b'"');
+                assert_eq!(data[(k[0].off + k[0].len) as usize], b'"');
+                assert!(k[1].is_present(), "a key has a value");
+            }
+        }
+    }
     for s in &out {
         if s.is_present() {
             let bytes = s.get(data).expect("span inside the input");
@@ -17,17 +50,31 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 // Non-string values are JSON texts on their own.
                 let v: Result<serde_json::Value, _> = serde_json::from_slice(bytes);
-                assert!(v.is_ok() || bytes.len() > 100_000, "{:?}", String::from_utf8_lossy(bytes));
+                assert!(
+                    v.is_ok() || bytes.len() > 100_000,
+                    "{:?}",
+                    String::from_utf8_lossy(bytes)
+                );
             }
         }
     }
     // serde_json differs by design on: lone surrogate escapes (we accept,
     // it rejects) and nesting deeper than 128 (its limit; ours is 1024).
-    let line = data.strip_suffix(b"\n").map(|l| l.strip_suffix(b"\r").unwrap_or(l)).unwrap_or(data);
+    let line = data
+        .strip_suffix(b"\n")
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .unwrap_or(data);
     let lone_surrogate = line.windows(3).any(|w| w == b"\\ud" || w == b"\\uD");
     let deep = line.iter().filter(|&&b| b == b'[' || b == b'{').count() > 120;
     if !lone_surrogate && !deep {
-        let serde_ok = matches!(serde_json::from_slice::<serde_json::Value>(line), Ok(serde_json::Value::Object(_)));
-        assert_eq!(got.is_ok(), serde_ok, "logspan {got:?}, serde_json {serde_ok}");
+        let serde_ok = matches!(
+            serde_json::from_slice::<serde_json::Value>(line),
+            Ok(serde_json::Value::Object(_))
+        );
+        assert_eq!(
+            got.is_ok(),
+            serde_ok,
+            "logspan {got:?}, serde_json {serde_ok}"
+        );
     }
 });

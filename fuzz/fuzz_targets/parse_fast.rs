@@ -19,7 +19,10 @@ fuzz_target!(|data: &[u8]| {
                 match f {
                     None => assert_eq!(*span, Span::ABSENT),
                     Some((s, e, esc)) => {
-                        assert_eq!((span.off as usize, (span.off + span.len) as usize), (*s, *e));
+                        assert_eq!(
+                            (span.off as usize, (span.off + span.len) as usize),
+                            (*s, *e)
+                        );
                         assert_eq!(span.is_escaped(), *esc);
                         assert!(span.get(data).is_some(), "span inside the input");
                     }
@@ -32,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
     for (spec, mode) in [("common", 1u8), ("combined", 2)] {
         let p = Parser::new(spec).unwrap();
         let mut out = [Span::ABSENT; LOG_FAST_FIELDS];
-        assert_eq!(p.parse(data, &mut out).is_ok(), reference::parse(data, mode).is_ok(), "{spec}");
+        assert_eq!(
+            p.parse(data, &mut out).is_ok(),
+            reference::parse(data, mode).is_ok(),
+            "{spec}"
+        );
     }
     assert_eq!(data, &copy[..], "input untouched");
 });

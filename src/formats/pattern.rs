@@ -325,8 +325,10 @@ pub(crate) fn compile_nginx(
             expr.push('>');
             i = next;
         } else {
-            push_literal(&mut expr, b[i] as char);
-            i += 1;
+            // A whole character: `i` is always at a boundary here.
+            let c = format[i..].chars().next().expect("i < len");
+            push_literal(&mut expr, c);
+            i += c.len_utf8();
         }
     }
     compile_derived(&expr, base, format)
@@ -418,19 +420,26 @@ pub(crate) fn compile_apache(
                     (b'e', Some(h)) => format!("env_{}", header_name(h)),
                     (b'n', Some(h)) => format!("note_{}", header_name(h)),
                     _ => {
+                        // The directive letter may be a multi-byte character.
+                        let mut end = i;
+                        while !format.is_char_boundary(end) {
+                            end += 1;
+                        }
                         return Err(SpecError {
                             pos: base + start,
-                            msg: format!("unsupported Apache directive `{}`", &format[start..i]),
-                        })
+                            msg: format!("unsupported Apache directive `{}`", &format[start..end]),
+                        });
                     }
                 };
                 expr.push('<');
                 expr.push_str(&name);
                 expr.push('>');
             }
-            c => {
-                push_literal(&mut expr, c as char);
-                i += 1;
+            _ => {
+                // A whole character: `i` is always at a boundary here.
+                let c = format[i..].chars().next().expect("i < len");
+                push_literal(&mut expr, c);
+                i += c.len_utf8();
             }
         }
     }

@@ -91,5 +91,7 @@ void test_batch(void);         /* test_batch.c: log_parser_parse_batch */
 void test_threads(void);       /* test_threads.c: one parser, 4 pthreads */
 void test_agreement(void);     /* test_agreement.c: tests/agreement/expected.txt */
 void test_corpus(void);        /* test_corpus.c: the real Apache log */
+void test_bad_input(void);     /* test_bad_input.c: the bad-input matrix */
+void test_values_syslog(void);  /* test_values_syslog.c: log_value_*, log_time_*, unescape, syslog */
 
 #endif /* LOGSPAN_TEST_CHECK_H */

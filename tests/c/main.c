@@ -36,6 +36,8 @@ int main(void) {
     run("one parser, 4 threads", test_threads);
     run("cross-language agreement (tests/agreement/expected.txt)", test_agreement);
     run("real Apache log (elastic-examples/apache_logs)", test_corpus);
+    run("bad-input matrix (NULL, empty, NUL, UTF-8, 16 MiB, deep, regex, stream)", test_bad_input);
+    run("typed values, unescaping, syslog PRI and SD cursor", test_values_syslog);
 
     printf("%ld passed, %ld failed\n", check_passed, check_failed);
     return check_failed == 0 ? 0 : 1;

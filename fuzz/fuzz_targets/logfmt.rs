@@ -1,0 +1,117 @@
+//! logfmt on arbitrary bytes against the naive reference implementation
+//! (tests/reference/logfmt.rs), in both modes: enumerate (`logfmt:*N`,
+//! with room for every pair and with too little) and projection of the
+//! line's own keys (last occurrence wins, flagged duplicate). Spans stay
+//! inside the input, enumerate spans go forward without overlapping, and
+//! the input is never modified.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use logspan::{Error, Parser, Span, LOG_FLAG_BARE_KEY, LOG_FLAG_DUPLICATE, LOG_FLAG_ESCAPED};
+use std::sync::OnceLock;
+
+#[path = "../common.rs"]
+mod common;
+#[path = "../../tests/reference/logfmt.rs"]
+mod reference;
+
+fn want_span(v: reference::Value, dup: bool) -> Span {
+    let (s, e, esc, bare) = v;
+    let flags = if esc { LOG_FLAG_ESCAPED } else { 0 }
+        | if bare { LOG_FLAG_BARE_KEY } else { 0 }
+        | if dup { LOG_FLAG_DUPLICATE } else { 0 };
+    Span {
+        off: s as u32,
+        len: (e - s) as u32,
+        flags,
+    }
+}
+
+/// Enumerate parsers, compiled once: `*2048` and `*1` .. `*8`.
+fn enumerate(n: u32) -> &'static Parser {
+    static P: OnceLock<Vec<Parser>> = OnceLock::new();
+    let all = P.get_or_init(|| {
+        (0..=8u32)
+            .map(|k| Parser::new(&format!("logfmt:*{}", if k == 0 { 2048 } else { k })).unwrap())
+            .collect()
+    });
+    &all[if n == 2048 { 0 } else { n as usize }]
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (n, line) = match data.split_first() {
+        Some((&n, rest)) => (n as u32 % 8 + 1, rest),
+        None => (1, data),
+    };
+    let copy = line.to_vec();
+    let want = reference::pairs(line);
+    for n in [2048u32, n] {
+        let p = enumerate(n);
+        let mut out = vec![Span::ABSENT; p.field_count()];
+        let got = p.parse(line, &mut out);
+        common::check_result(line, &out, &got);
+        common::assert_in_order(&out);
+        match &want {
+            Err(code) => assert_eq!(got.map_err(Error::code), Err(*code)),
+            Ok(pairs) if pairs.len() > n as usize => assert_eq!(got, Err(Error::TooManyFields)),
+            Ok(pairs) => {
+                assert_eq!(got, Ok(2 * pairs.len()));
+                for (k, &(ks, ke, v)) in pairs.iter().enumerate() {
+                    assert_eq!(
+                        out[2 * k],
+                        Span {
+                            off: ks as u32,
+                            len: (ke - ks) as u32,
+                            flags: 0
+                        }
+                    );
+                    assert_eq!(out[2 * k + 1], want_span(v, false));
+                }
+            }
+        }
+    }
+    if let Ok(pairs) = &want {
+        // Project the line's keys (at most 16) and one it does not have.
+        let mut keys: Vec<&[u8]> = Vec::new();
+        for &(ks, ke, _) in pairs {
+            if !keys.contains(&&line[ks..ke]) && keys.len() < 16 {
+                keys.push(&line[ks..ke]);
+            }
+        }
+        if !keys.contains(&&b"__missing__"[..]) {
+            keys.push(b"__missing__"); // usually a key the line lacks
+        }
+        let spec = keys
+            .iter()
+            .map(|k| {
+                let s = std::str::from_utf8(k).expect("keys with non-ASCII bytes are UTF-8");
+                let s = s.replace('\\', "\\\\").replace(',', "\\,");
+                if s.starts_with('*') {
+                    format!("\\{s}")
+                } else {
+                    s
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let p = Parser::new(&format!("logfmt:{spec}")).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+        let mut out = vec![Span::ABSENT; p.field_count()];
+        let got = p.parse(line, &mut out);
+        common::check_result(line, &out, &got);
+        let mut present = 0;
+        for (f, k) in keys.iter().enumerate() {
+            let occ: Vec<_> = pairs
+                .iter()
+                .filter(|&&(ks, ke, _)| &line[ks..ke] == *k)
+                .collect();
+            match occ.last() {
+                None => assert_eq!(out[f], Span::ABSENT),
+                Some(&&(_, _, v)) => {
+                    present += 1;
+                    assert_eq!(out[f], want_span(v, occ.len() > 1), "key {k:?}");
+                }
+            }
+        }
+        assert_eq!(got, Ok(present));
+    }
+    assert_eq!(line, &copy[..], "input untouched");
+});
