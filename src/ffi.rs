@@ -1,7 +1,7 @@
 //! The C ABI: thin `extern "C"` wrappers over the safe API, nothing else.
 //!
 //! Conventions (the README's "C API conventions" section says the same):
-//! - every function body runs inside [`ffi_boundary!`]: a panic never
+//! - every function body runs inside `ffi_boundary!`: a panic never
 //!   unwinds into C or Go, it becomes [`Error::Panic`] (or a neutral value
 //!   for functions that return no status);
 //! - a `(NULL, 0)` buffer is an empty buffer; `(NULL, n > 0)` is
