@@ -59,7 +59,9 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // serde_json differs by design on: lone surrogate escapes (we accept,
-    // it rejects) and nesting deeper than 128 (its limit; ours is 1024).
+    // it rejects), nesting deeper than 128 (its limit; ours is 1024), and
+    // numbers outside f64's range (the JSON grammar has no range; we keep
+    // the raw text, it refuses "number out of range").
     let line = data
         .strip_suffix(b"\n")
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
@@ -67,10 +69,13 @@ fuzz_target!(|data: &[u8]| {
     let lone_surrogate = line.windows(3).any(|w| w == b"\\ud" || w == b"\\uD");
     let deep = line.iter().filter(|&&b| b == b'[' || b == b'{').count() > 120;
     if !lone_surrogate && !deep {
-        let serde_ok = matches!(
-            serde_json::from_slice::<serde_json::Value>(line),
-            Ok(serde_json::Value::Object(_))
-        );
+        let parsed = serde_json::from_slice::<serde_json::Value>(line);
+        if let Err(e) = &parsed {
+            if e.to_string().contains("number out of range") {
+                return;
+            }
+        }
+        let serde_ok = matches!(parsed, Ok(serde_json::Value::Object(_)));
         assert_eq!(
             got.is_ok(),
             serde_ok,
