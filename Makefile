@@ -8,6 +8,7 @@
 #   make test-gomod-fresh  the Go module as a user gets it: clean GOPATH/GOMODCACHE, no cargo
 #   make header       regenerate include/logspan.h (and its copy in go-bindings/) with the pinned cbindgen
 #   make example-c    build and run the C example in examples/c
+#   make flamegraph   perf + inferno flame graphs of the Go and Rust parse: docs/flamegraphs/
 #   make bench        Rust (criterion) and Go benchmarks against their peers, callgrind counts:
 #                     writes BENCHMARKS.md (BENCH_QUICK=1 for a ~2-minute run)
 #   make fuzz-smoke   every cargo-fuzz target for FUZZ_SMOKE_SECONDS (default 20) each (CI)
@@ -309,3 +310,13 @@ test-gomod:
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Flame graphs of the access-log parse (scripts/flamegraph.sh, its header
+# says more): Go regexp, Go + logspan Batch, Rust logspan, recorded with
+# `perf record -e cpu-clock -g` and drawn with inferno into
+# docs/flamegraphs/. Installs perf and inferno (.tools/) when missing.
+# ~40 s once built (the first frame-pointer build in target/flame/ takes a
+# few minutes). FLAME_SECONDS=5 per run.
+.PHONY: flamegraph
+flamegraph:
+	scripts/flamegraph.sh
