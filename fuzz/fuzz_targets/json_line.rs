@@ -50,8 +50,12 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 // Non-string values are JSON texts on their own.
                 let v: Result<serde_json::Value, _> = serde_json::from_slice(bytes);
+                // (serde_json refuses numbers outside f64's range, which
+                // the JSON grammar allows: a documented difference.)
+                let out_of_range =
+                    matches!(&v, Err(e) if e.to_string().contains("number out of range"));
                 assert!(
-                    v.is_ok() || bytes.len() > 100_000,
+                    v.is_ok() || out_of_range || bytes.len() > 100_000,
                     "{:?}",
                     String::from_utf8_lossy(bytes)
                 );
