@@ -50,17 +50,21 @@ static ALLOCS: AtomicU64 = AtomicU64::new(0);
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Relaxed);
+        // SAFETY: forwards the caller's GlobalAlloc contract unchanged to System.
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        // SAFETY: forwards the caller's GlobalAlloc contract unchanged to System.
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Relaxed);
+        // SAFETY: forwards the caller's GlobalAlloc contract unchanged to System.
         unsafe { System.alloc_zeroed(l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
         ALLOCS.fetch_add(1, Relaxed);
+        // SAFETY: forwards the caller's GlobalAlloc contract unchanged to System.
         unsafe { System.realloc(p, l, n) }
     }
 }

@@ -41,6 +41,7 @@ const EXTRA: usize = 4;
 
 fn cstr<'a>(p: *const std::os::raw::c_char) -> &'a [u8] {
     assert!(!p.is_null());
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     unsafe { CStr::from_ptr(p) }.to_bytes()
 }
 
@@ -81,6 +82,7 @@ fuzz_target!(|data: &[u8]| {
     let mut err = vec![0xEEu8; err_cap + 8];
     let sentinel = ptr::NonNull::<Parser>::dangling().as_ptr();
     let mut parser = sentinel;
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let new_rc = unsafe {
         log_parser_new(
             ptr_of(&spec, null_empty),
@@ -112,12 +114,15 @@ fuzz_target!(|data: &[u8]| {
     // Also parse it as C would with err_buf NULL: same verdict.
     let mut p2: *mut Parser = ptr::null_mut();
     let rc2 =
+        // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
         unsafe { log_parser_new(spec.as_ptr(), spec.len(), &mut p2, ptr::null_mut(), err_cap) };
     assert_eq!(new_rc, rc2);
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     unsafe { log_parser_free(p2) };
 
     // ---- log_parse_fast: 12 spans + canaries.
     let mut fast = vec![CANARY; LOG_FAST_FIELDS + EXTRA];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let n = unsafe { log_parse_fast(ptr_of(&line, null_empty), line.len(), fast.as_mut_ptr()) };
     assert!(fast[LOG_FAST_FIELDS..].iter().all(|s| *s == CANARY));
     let r = if n >= 0 {
@@ -129,24 +134,29 @@ fuzz_target!(|data: &[u8]| {
 
     // ---- values and unescapers, with tiny output capacities.
     let mut i = [0x5555_5555_5555_5555i64; 2];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let rc = unsafe { log_value_i64(line.as_ptr(), line.len(), i.as_mut_ptr()) };
     assert!(rc == LOG_OK || i[0] == 0x5555_5555_5555_5555);
     assert_eq!(i[1], 0x5555_5555_5555_5555);
     let mut f = [0.5f64; 2];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let rc = unsafe { log_value_f64(line.as_ptr(), line.len(), f.as_mut_ptr()) };
     assert!(rc == LOG_OK || f[0] == 0.5);
     assert_eq!(f[1], 0.5);
     let mut b = [7u8; 2];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let rc = unsafe { log_value_bool(line.as_ptr(), line.len(), b.as_mut_ptr()) };
     assert!(if rc == LOG_OK { b[0] <= 1 } else { b[0] == 7 });
     assert_eq!(b[1], 7);
     for func in [log_time_rfc3339, log_time_clf] {
         let mut t = [9i64; 2];
+        // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
         let rc = unsafe { func(line.as_ptr(), line.len(), t.as_mut_ptr()) };
         assert!(rc == LOG_OK || t[0] == 9);
         assert_eq!(t[1], 9);
     }
     let mut t = [9i64; 2];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let rc = unsafe { log_time_rfc3164(line.as_ptr(), line.len(), 2024, t.as_mut_ptr()) };
     assert!(rc == LOG_OK || t[0] == 9);
     assert_eq!(t[1], 9);
@@ -154,6 +164,7 @@ fuzz_target!(|data: &[u8]| {
     for func in [log_unescape_json, log_unescape_logfmt, log_unescape_access] {
         let mut out = vec![0xA5u8; cap + 8];
         let mut len = usize::MAX;
+        // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
         let rc = unsafe {
             func(
                 ptr_of(&line, null_empty),
@@ -182,9 +193,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let p = parser;
     // ---- field names and indexes.
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let nf = unsafe { log_parser_field_count(p) };
     for k in 0..=nf {
         let mut len = usize::MAX;
+        // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
         let name = unsafe { log_parser_field_name(p, k, &mut len) };
         if k == nf {
             assert!(name.is_null());
@@ -192,6 +205,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             let bytes = cstr(name);
             assert_eq!(bytes.len(), len);
+            // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
             let idx = unsafe { log_parser_field_index(p, bytes.as_ptr(), bytes.len()) };
             assert!(
                 idx >= 0 && (idx as usize) <= k,
@@ -202,6 +216,7 @@ fuzz_target!(|data: &[u8]| {
 
     // ---- log_parser_parse: out_cap spans + canaries.
     let mut out = vec![CANARY; out_cap + EXTRA];
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     let n = unsafe {
         log_parser_parse(
             p,
@@ -244,6 +259,7 @@ fuzz_target!(|data: &[u8]| {
             full: 77,
         };
         let buf = &line[base..];
+        // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
         let rc = unsafe {
             log_parser_parse_batch(
                 p,
@@ -279,6 +295,7 @@ fuzz_target!(|data: &[u8]| {
                 .map_or(buf.len(), |e| start + e + 1);
             assert!(end <= res.consumed);
             let mut one = vec![CANARY; nf.max(1)];
+            // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
             let want = unsafe {
                 log_parser_parse(
                     p,
@@ -305,6 +322,7 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
     }
+    // SAFETY: every pointer is NULL with length 0 or points into a live Rust buffer at least as long as the length passed, as the C contract requires.
     unsafe { log_parser_free(p) };
     assert_eq!(line, line_raw, "input untouched");
 });
