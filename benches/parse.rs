@@ -9,8 +9,9 @@
 //!
 //! Jobs (one criterion group per job and corpus, throughput in bytes of
 //! the corpus, newlines included):
-//! - `access`: `log_parse_fast`, the batch API, a `pattern:` and a
-//!   `regex:` spec against `regex`, `regex-automata` and a hand memchr
+//! - `access`: `log_parse_fast` (at the detected SIMD level, and at
+//!   `@fallback`: the scalar reference parser, without the engine), the
+//!   batch API, a `pattern:` and a `regex:` spec against `regex`, `regex-automata` and a hand memchr
 //!   splitter; on the generated combined log and on the real Apache log
 //!   from `../shared/corpora` when it is there;
 //! - `json`: 5 fields with full validation against `serde_json` (typed

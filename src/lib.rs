@@ -69,6 +69,7 @@ mod error;
 pub mod ffi;
 pub mod formats;
 mod parser;
+pub mod simd;
 mod span;
 mod spec;
 pub mod syslog;
@@ -107,7 +108,7 @@ pub const LOG_MAX_SPEC_LEN: usize = 1 << 20;
 /// 12 spans are absent.
 #[inline]
 pub fn parse_fast(line: &[u8], out: &mut [Span; LOG_FAST_FIELDS]) -> Result<usize, Error> {
-    formats::access::parse(line, formats::access::AccessMode::Either, out)
+    formats::access_fast::parse(line, formats::access::AccessMode::Either, out)
 }
 
 /// Remove one trailing `\n` or `\r\n`.

@@ -1,7 +1,8 @@
 //! [`Parser`]: a compiled spec, immutable, shared freely between threads.
 
 use crate::error::{Error, SpecError};
-use crate::formats::access::{self, AccessMode};
+use crate::formats::access::AccessMode;
+use crate::formats::access_fast;
 use crate::formats::auto::{self, AutoSpec};
 use crate::formats::json::{self, JsonPaths};
 use crate::formats::logfmt::{self, LogfmtSpec};
@@ -153,7 +154,7 @@ impl Parser {
             return Err(Error::OutputTooSmall);
         }
         match &self.format {
-            Format::Access(mode) => access::parse(line, *mode, out),
+            Format::Access(mode) => access_fast::parse(line, *mode, out),
             Format::Auto(spec) => auto::parse(line, spec, out),
             Format::Json(paths) => json::parse(line, paths, out),
             Format::Logfmt(spec) => logfmt::parse(line, spec, out),
@@ -259,13 +260,20 @@ impl Parser {
                 };
                 r.errors += 1;
             } else {
-                let status = match self.parse(raw, out) {
-                    Ok(n) => {
+                let parsed = match &self.format {
+                    // Spans come out buffer-relative, and the walker may
+                    // read past the line into the rest of `buf`.
+                    Format::Access(mode) => {
+                        access_fast::parse_range(buf, start, start + content_len, *mode, out)
+                    }
+                    _ => self.parse(raw, out).inspect(|_| {
                         for s in out.iter_mut() {
                             *s = s.shifted(start as u32);
                         }
-                        n as i32
-                    }
+                    }),
+                };
+                let status = match parsed {
+                    Ok(n) => n as i32,
                     Err(e) => {
                         r.errors += 1;
                         e.code()

@@ -329,6 +329,16 @@ pub fn logspan_parse_fast() -> impl FnMut(&[u8]) -> Option<u64> {
     }
 }
 
+/// `parse_fast` at one SIMD level (`Fallback`: the scalar reference
+/// parser, i.e. what the engine adds).
+pub fn logspan_parse_fast_at(level: logspan::simd::Level) -> impl FnMut(&[u8]) -> Option<u64> {
+    let mut out = [Span::ABSENT; LOG_FAST_FIELDS];
+    move |l| {
+        logspan::formats::access_fast::parse_fast_at(Some(level), l, &mut out).ok()?;
+        Some(ACCESS_SUM.of(&out, l))
+    }
+}
+
 /// `Parser::parse_batch` over a whole buffer, 1024 lines per call:
 /// returns (accepted lines, checksum).
 pub fn logspan_batch(spec: &str, sum: Sum) -> impl FnMut(&[u8]) -> (u64, u64) {
@@ -820,6 +830,7 @@ pub fn syslog_hand() -> impl FnMut(&[u8]) -> Option<u64> {
 macro_rules! each_line_impl {
     ($m:ident!($($ctx:tt)*)) => {
         $m!($($ctx)*; "access", "logspan/parse_fast", Check::Access, logspan_parse_fast());
+        $m!($($ctx)*; "access", "logspan/parse_fast@fallback", Check::Access, logspan_parse_fast_at(logspan::simd::Level::Fallback));
         $m!($($ctx)*; "access", "logspan/pattern_spec", Check::Combined, logspan_parse(ACCESS_PATTERN, NAMED_ACCESS_SUM));
         $m!($($ctx)*; "access", "logspan/regex_spec", Check::Access, logspan_parse(ACCESS_NAMED_RE, NAMED_ACCESS_SUM));
         $m!($($ctx)*; "access", "regex/captures_read", Check::Access, access_regex());

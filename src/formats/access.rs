@@ -164,7 +164,7 @@ fn quoted(line: &[u8], pos: usize) -> Result<(usize, usize, u32), Error> {
 /// line when `end_ok`. Returns the position after the space, or `None` at
 /// the end of the line.
 #[inline(always)]
-fn separator(line: &[u8], pos: usize, bad: Error, end_ok: bool) -> Result<Option<usize>, Error> {
+pub(crate) fn separator(line: &[u8], pos: usize, bad: Error, end_ok: bool) -> Result<Option<usize>, Error> {
     match line.get(pos) {
         Some(b' ') => Ok(Some(pos + 1)),
         Some(_) => Err(bad),
@@ -173,7 +173,7 @@ fn separator(line: &[u8], pos: usize, bad: Error, end_ok: bool) -> Result<Option
     }
 }
 
-fn parse_inner(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize, Error> {
+pub(crate) fn parse_inner(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize, Error> {
     if line.is_empty() {
         return Err(Error::EmptyLine);
     }
@@ -270,13 +270,13 @@ fn parse_inner(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize,
 }
 
 #[inline(always)]
-fn count_present(out: &[Span]) -> usize {
+pub(crate) fn count_present(out: &[Span]) -> usize {
     out.iter().filter(|s| s.is_present()).count()
 }
 
 /// `digits` or `digits.digits` (`1.1`, `2`, `3`).
 #[inline(always)]
-fn is_http_version(v: &[u8]) -> bool {
+pub(crate) fn is_http_version(v: &[u8]) -> bool {
     let major = v.iter().take_while(|b| b.is_ascii_digit()).count();
     match &v[major..] {
         [] => major > 0,
@@ -289,7 +289,7 @@ fn is_http_version(v: &[u8]) -> bool {
 
 /// RFC 9110 `tchar`: the bytes a method token may hold.
 #[inline(always)]
-fn is_tchar(b: u8) -> bool {
+pub(crate) fn is_tchar(b: u8) -> bool {
     TCHAR[b as usize]
 }
 

@@ -3,6 +3,7 @@
 //! documents its rules for odd input at the top of the file.
 
 pub mod access;
+pub mod access_fast;
 pub mod auto;
 pub mod json;
 pub mod logfmt;

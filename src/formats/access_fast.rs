@@ -1,0 +1,557 @@
+//! The access-log fast path: the same rules as [`access`](super::access),
+//! run over the SIMD engine's bitmasks instead of byte scans.
+//!
+//! Stage 1 ([`crate::simd`]) classifies the line, 64 bytes at a time, into
+//! three masks: spaces, `"`-or-`\`, and `]`. Stage 2 ([`walk`]) follows the
+//! scalar parser step for step, but every "find the next space / quote /
+//! bracket" is a `trailing_zeros` on a mask. The short fields (status, body
+//! bytes, the method token) are still checked byte by byte.
+//!
+//! `access::parse_inner` is the reference: every level of the engine is
+//! tested against it (unit tests below, `tests/simd_engine.rs`, and the
+//! `access_engine` fuzz target), including error codes. Lines longer than
+//! [`MAX_BLOCKS`] blocks, and CPUs without a vector level, use it directly.
+
+use std::mem::MaybeUninit;
+
+use memchr::memchr;
+
+use super::access::{
+    self, count_present, is_http_version, is_tchar, separator, AccessMode, LOG_FIELD_BODY_BYTES,
+    LOG_FIELD_METHOD, LOG_FIELD_PATH, LOG_FIELD_PROTOCOL, LOG_FIELD_REFERER, LOG_FIELD_REQUEST,
+    LOG_FIELD_STATUS, LOG_FIELD_TIME, LOG_FIELD_USER_AGENT,
+};
+use crate::error::Error;
+use crate::simd::{self, classify_range, next_bit, Block64, Classes, Level, ScalarBlock};
+use crate::span::{Span, LOG_FLAG_ESCAPED};
+
+/// Lines up to this many 64-byte blocks (1 KiB) are classified into a
+/// stack array; longer ones (rare in access logs) take the scalar parser.
+const MAX_BLOCKS: usize = 16;
+
+/// The classes the access-log walker jumps between.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct AccessMasks {
+    space: u64,
+    quote_or_backslash: u64,
+    close_bracket: u64,
+}
+
+struct AccessClasses;
+
+impl Classes for AccessClasses {
+    type Masks = AccessMasks;
+
+    #[inline(always)]
+    unsafe fn classify<B: Block64>(block: B) -> AccessMasks {
+        // SAFETY: forwarded from this function's contract (the caller runs
+        // with B's target features).
+        unsafe {
+            AccessMasks {
+                space: block.eq(b' '),
+                quote_or_backslash: block.eq2(b'"', b'\\'),
+                close_bracket: block.eq(b']'),
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn truncate(m: AccessMasks, keep: u32) -> AccessMasks {
+        let k = (1u64 << keep) - 1;
+        AccessMasks {
+            space: m.space & k,
+            quote_or_backslash: m.quote_or_backslash & k,
+            close_bracket: m.close_bracket & k,
+        }
+    }
+}
+
+/// Same contract as [`access::parse`]: one line, a trailing `\n`/`\r\n`
+/// ignored, spans relative to `line`, all absent on error.
+#[inline]
+pub(crate) fn parse(line: &[u8], mode: AccessMode, out: &mut [Span]) -> Result<usize, Error> {
+    let end = crate::strip_eol(line).len();
+    parse_range(line, 0, end, mode, out)
+}
+
+/// Parse the line `buf[start..end]` (its content: no line ending) with
+/// spans relative to `buf`, all absent on error. Bytes of `buf` past `end`
+/// may be read (never used): the batch passes its whole buffer so that the
+/// last block of a line needs no copy.
+#[inline]
+pub(crate) fn parse_range(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    parse_range_at(simd::level(), buf, start, end, mode, out)
+}
+
+/// [`parse_range`] at a given level. A level this CPU does not have runs
+/// the fallback instead (so this is safe to call with any level).
+pub(crate) fn parse_range_at(
+    level: Level,
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let out = &mut out[..mode.field_count()];
+    let r = match level {
+        // SAFETY (each arm): `level()` only returns levels from
+        // `available_levels()`, and `parse_range_at`'s other callers (tests)
+        // go through `checked`, so the CPU has the target features.
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx512 if checked(level) => unsafe { x86::parse_avx512(buf, start, end, mode, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx2 if checked(level) => unsafe { x86::parse_avx2(buf, start, end, mode, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Sse2 => unsafe { x86::parse_sse2(buf, start, end, mode, out) },
+        #[cfg(all(target_arch = "aarch64", not(miri)))]
+        Level::Neon => unsafe { arm::parse_neon(buf, start, end, mode, out) },
+        _ => fallback(buf, start, end, mode, out),
+    };
+    if r.is_err() {
+        out.fill(Span::ABSENT);
+    }
+    r
+}
+
+/// Whether the CPU has `level` (std caches the feature bits, so this is a
+/// load and a test).
+#[inline(always)]
+#[allow(dead_code)]
+fn checked(level: Level) -> bool {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    {
+        match level {
+            Level::Avx512 => {
+                std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("avx2")
+            }
+            Level::Avx2 => std::is_x86_feature_detected!("avx2"),
+            _ => true,
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+    {
+        let _ = level;
+        true
+    }
+}
+
+/// The scalar reference parser, with spans moved to `buf`'s offsets.
+fn fallback(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let n = access::parse_inner(&buf[start..end], mode, out)?;
+    for s in out.iter_mut() {
+        *s = s.shifted(start as u32);
+    }
+    Ok(n)
+}
+
+/// The walker over blocks of type `B`: the body every level instantiates.
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn parse_with<B: Block64>(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let len = end - start;
+    if len == 0 {
+        return Err(Error::EmptyLine);
+    }
+    if len > MAX_BLOCKS * 64 {
+        return fallback(buf, start, end, mode, out);
+    }
+    let line = &buf[start..end];
+    // Not zeroed: classify_range initializes the prefix it returns.
+    let mut masks = [MaybeUninit::<AccessMasks>::uninit(); MAX_BLOCKS];
+    // SAFETY: start <= end <= buf.len() (checked by the slicing above);
+    // masks holds MAX_BLOCKS >= ceil(len / 64); target features: this
+    // function's contract.
+    let masks = unsafe { classify_range::<AccessClasses, B>(buf, start, end, &mut masks) };
+    walk(line, masks, start, mode, out)
+}
+
+/// Test-only: the walker over [`ScalarBlock`], which needs no target
+/// feature (the path Miri runs).
+#[cfg(test)]
+pub(crate) fn parse_range_portable(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let out = &mut out[..mode.field_count()];
+    // SAFETY: ScalarBlock has no target features.
+    let r = unsafe { parse_with::<ScalarBlock>(buf, start, end, mode, out) };
+    if r.is_err() {
+        out.fill(Span::ABSENT);
+    }
+    r
+}
+
+/// Hidden public entry for the integration tests and the fuzz target:
+/// one line at a given level, or over [`ScalarBlock`] when `level` is
+/// `None`. Same contract as `parse_fast`.
+#[doc(hidden)]
+pub fn parse_fast_at(level: Option<Level>, line: &[u8], out: &mut [Span; 12]) -> Result<usize, Error> {
+    let end = crate::strip_eol(line).len();
+    match level {
+        Some(level) => parse_range_at(level, line, 0, end, AccessMode::Either, out),
+        None => {
+            // SAFETY: ScalarBlock has no target features.
+            let r = unsafe { parse_with::<ScalarBlock>(line, 0, end, AccessMode::Either, out) };
+            if r.is_err() {
+                out.fill(Span::ABSENT);
+            }
+            r
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod x86 {
+    use super::*;
+    use crate::simd::{Avx2Block, Avx512Block, Sse2Block};
+
+    /// # Safety
+    /// SSE2 is baseline on x86_64: always safe to call.
+    #[target_feature(enable = "sse2")]
+    pub(super) unsafe fn parse_sse2(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        mode: AccessMode,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with SSE2.
+        unsafe { parse_with::<Sse2Block>(buf, start, end, mode, out) }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn parse_avx2(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        mode: AccessMode,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with AVX2 and the caller
+        // guarantees the CPU has it.
+        unsafe { parse_with::<Avx2Block>(buf, start, end, mode, out) }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX-512F/BW and AVX2.
+    #[target_feature(enable = "avx512f,avx512bw,avx2")]
+    pub(super) unsafe fn parse_avx512(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        mode: AccessMode,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with AVX-512BW and the caller
+        // guarantees the CPU has it.
+        unsafe { parse_with::<Avx512Block>(buf, start, end, mode, out) }
+    }
+}
+
+#[cfg(all(target_arch = "aarch64", not(miri)))]
+mod arm {
+    use super::*;
+    use crate::simd::NeonBlock;
+
+    /// # Safety
+    /// NEON is baseline on aarch64: always safe to call.
+    #[target_feature(enable = "neon")]
+    pub(super) unsafe fn parse_neon(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        mode: AccessMode,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with NEON, baseline on aarch64.
+        unsafe { parse_with::<NeonBlock>(buf, start, end, mode, out) }
+    }
+}
+
+/// `-` alone is absent; otherwise the span, moved by `base`.
+#[inline(always)]
+fn field(line: &[u8], base: usize, start: usize, end: usize, flags: u32) -> Span {
+    if end == start + 1 && line[start] == b'-' {
+        Span::ABSENT
+    } else {
+        Span::new(base + start, base + end, flags)
+    }
+}
+
+/// Stage 2: `access::parse_inner`, step for step, over the masks of
+/// `line` (positions in `line`; spans moved by `base`).
+#[inline(always)]
+fn walk(
+    line: &[u8],
+    m: &[AccessMasks],
+    base: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let space = |from: usize| next_bit(m, from, |x| x.space);
+    // %h %l %u
+    let mut pos = 0;
+    for f in out.iter_mut().take(3) {
+        let end = match space(pos) {
+            Some(e) if e == pos => return Err(Error::AccessMissingField),
+            Some(e) => e,
+            None => return Err(Error::AccessTruncated),
+        };
+        *f = field(line, base, pos, end, 0);
+        pos = end + 1;
+    }
+    // [%t]
+    match line.get(pos) {
+        None => return Err(Error::AccessTruncated),
+        Some(b'[') => {}
+        Some(_) => return Err(Error::AccessBadTime),
+    }
+    let close = next_bit(m, pos + 1, |x| x.close_bracket).ok_or(Error::AccessTruncated)?;
+    out[LOG_FIELD_TIME] = field(line, base, pos + 1, close, 0);
+    pos = separator(line, close + 1, Error::AccessBadTime, false)?.unwrap_or(0);
+    // "%r"
+    let (start, end, flags) = quoted(line, m, pos)?;
+    out[LOG_FIELD_REQUEST] = field(line, base, start, end, flags);
+    let [method, path, protocol] = if out[LOG_FIELD_REQUEST].is_present() {
+        split_request(line, m, base, start, end, flags != 0)
+    } else {
+        [Span::ABSENT; 3]
+    };
+    out[LOG_FIELD_METHOD] = method;
+    out[LOG_FIELD_PATH] = path;
+    out[LOG_FIELD_PROTOCOL] = protocol;
+    pos = separator(line, end + 1, Error::AccessBadQuote, false)?.unwrap_or(0);
+    // %>s
+    let status = line.get(pos..pos + 3).ok_or(Error::AccessTruncated)?;
+    if !status.iter().all(u8::is_ascii_digit) {
+        return Err(Error::AccessBadStatus);
+    }
+    out[LOG_FIELD_STATUS] = Span::new(base + pos, base + pos + 3, 0);
+    pos = separator(line, pos + 3, Error::AccessBadStatus, false)?.unwrap_or(0);
+    // %b
+    let bytes_end = pos
+        + line[pos..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    let bytes_end = if bytes_end == pos && line.get(pos) == Some(&b'-') {
+        pos + 1
+    } else {
+        bytes_end
+    };
+    if bytes_end == pos {
+        return Err(if pos == line.len() {
+            Error::AccessTruncated
+        } else {
+            Error::AccessBadBytes
+        });
+    }
+    out[LOG_FIELD_BODY_BYTES] = field(line, base, pos, bytes_end, 0);
+    let after_bytes = separator(
+        line,
+        bytes_end,
+        Error::AccessBadBytes,
+        mode != AccessMode::Combined,
+    )?;
+    match (mode, after_bytes) {
+        (AccessMode::Common, None) => return Ok(count_present(out)),
+        (AccessMode::Common, Some(_)) => return Err(Error::AccessTrailingData),
+        (_, None) => {
+            out[LOG_FIELD_REFERER] = Span::ABSENT;
+            out[LOG_FIELD_USER_AGENT] = Span::ABSENT;
+            return Ok(count_present(out));
+        }
+        (_, Some(p)) => pos = p,
+    }
+    // "%{Referer}i" "%{User-agent}i"
+    let (start, end, flags) = quoted(line, m, pos)?;
+    out[LOG_FIELD_REFERER] = field(line, base, start, end, flags);
+    pos = separator(line, end + 1, Error::AccessBadQuote, false)?.unwrap_or(0);
+    let (start, end, flags) = quoted(line, m, pos)?;
+    out[LOG_FIELD_USER_AGENT] = field(line, base, start, end, flags);
+    if end + 1 != line.len() {
+        return Err(Error::AccessTrailingData);
+    }
+    Ok(count_present(out))
+}
+
+/// A quoted field opening at `pos`: content start, closing-quote index,
+/// flags. A backslash escapes the byte after it.
+#[inline(always)]
+fn quoted(line: &[u8], m: &[AccessMasks], pos: usize) -> Result<(usize, usize, u32), Error> {
+    match line.get(pos) {
+        None => return Err(Error::AccessTruncated),
+        Some(b'"') => {}
+        Some(_) => return Err(Error::AccessBadQuote),
+    }
+    let start = pos + 1;
+    let mut i = start;
+    let mut flags = 0;
+    loop {
+        let j = next_bit(m, i, |x| x.quote_or_backslash).ok_or(Error::AccessUnterminatedQuote)?;
+        if line[j] == b'"' {
+            return Ok((start, j, flags));
+        }
+        flags = LOG_FLAG_ESCAPED;
+        i = j + 2;
+        if i > line.len() {
+            return Err(Error::AccessUnterminatedQuote);
+        }
+    }
+}
+
+/// `access::split_request` with the spaces taken from the mask.
+#[inline(always)]
+fn split_request(
+    line: &[u8],
+    m: &[AccessMasks],
+    base: usize,
+    start: usize,
+    end: usize,
+    escaped: bool,
+) -> [Span; 3] {
+    const NONE: [Span; 3] = [Span::ABSENT; 3];
+    let space_before_end = |from: usize| next_bit(m, from, |x| x.space).filter(|&p| p < end);
+    let Some(sp1) = space_before_end(start) else {
+        return NONE;
+    };
+    if sp1 == start || !line[start..sp1].iter().all(|&b| is_tchar(b)) {
+        return NONE;
+    }
+    let target_start = sp1 + 1;
+    let (target_end, protocol) = match space_before_end(target_start) {
+        None => (end, Span::ABSENT),
+        Some(target_end) => {
+            let version = match line[target_end + 1..end].strip_prefix(b"HTTP/") {
+                Some(v) => v,
+                None => return NONE,
+            };
+            if !is_http_version(version) {
+                return NONE;
+            }
+            (target_end, Span::new(base + target_end + 1, base + end, 0))
+        }
+    };
+    if target_end == target_start {
+        return NONE;
+    }
+    let flags = if escaped && memchr(b'\\', &line[target_start..target_end]).is_some() {
+        LOG_FLAG_ESCAPED
+    } else {
+        0
+    };
+    [
+        Span::new(base + start, base + sp1, 0),
+        Span::new(base + target_start, base + target_end, flags),
+        protocol,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::available_levels;
+
+    const APACHE: &str = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#;
+
+    fn reference(line: &[u8], mode: AccessMode) -> (Result<usize, Error>, Vec<Span>) {
+        let mut out = [Span::ABSENT; 12];
+        let r = access::parse(line, mode, &mut out);
+        (r, out[..mode.field_count()].to_vec())
+    }
+
+    /// Every engine on `line` (alone, and inside a larger buffer at an
+    /// offset with bytes after it) against the scalar reference.
+    fn check(line: &[u8]) {
+        for mode in [AccessMode::Either, AccessMode::Combined, AccessMode::Common] {
+            let (want, want_spans) = reference(line, mode);
+            let end = crate::strip_eol(line).len();
+            // The line at offset 7 of a buffer with a next line after it.
+            let mut buf = b"prefix\n".to_vec();
+            buf.extend_from_slice(line);
+            buf.extend_from_slice(b"\n1.2.3.4 \"]\\ x\n");
+            let shifted: Vec<Span> = want_spans.iter().map(|s| s.shifted(7)).collect();
+            let mut run = |name: &str, f: &dyn Fn(&[u8], usize, usize, &mut [Span]) -> Result<usize, Error>| {
+                let mut out = [Span::new(0, 0, 9); 12];
+                assert_eq!(f(line, 0, end, &mut out), want, "{name} {mode:?} {:?}", String::from_utf8_lossy(line));
+                assert_eq!(&out[..mode.field_count()], &want_spans[..], "{name} {mode:?}");
+                let mut out = [Span::new(0, 0, 9); 12];
+                assert_eq!(f(&buf, 7, 7 + end, &mut out), want, "{name} in buffer");
+                assert_eq!(&out[..mode.field_count()], &shifted[..], "{name} in buffer");
+            };
+            run("portable", &|b, s, e, o| parse_range_portable(b, s, e, mode, o));
+            for level in available_levels() {
+                run(level.name(), &|b, s, e, o| parse_range_at(level, b, s, e, mode, o));
+            }
+        }
+    }
+
+    #[test]
+    fn every_level_agrees_on_every_truncation_and_byte_flip() {
+        let lines = [
+            APACHE.to_string(),
+            r#"1.2.3.4 - - [t] "GET /a\"b HTTP/1.1" 200 1 "-" "x \"q\" \\ y""#.to_string(),
+            "::1 - - [10/Oct/2000:13:55:36 -0700] \"POST /x HTTP/2.0\" 201 -".to_string(),
+            // Fields crossing 64-byte block boundaries at several phases.
+            format!(
+                "10.0.0.1 - - [01/Jan/2024:00:00:00 +0000] \"GET /{} HTTP/1.1\" 200 5 \"{}\" \"{}\"",
+                "p".repeat(61),
+                "r".repeat(63),
+                "u".repeat(64)
+            ),
+        ];
+        let flips: &[u8] = b" \"\\[]-\n\r0a";
+        for line in &lines {
+            let line = line.as_bytes();
+            for cut in 0..=line.len() {
+                check(&line[..cut]);
+            }
+            for i in 0..line.len() {
+                for &b in flips {
+                    let mut l = line.to_vec();
+                    l[i] = b;
+                    check(&l);
+                }
+            }
+            check(&[line, b"\r\n"].concat());
+        }
+    }
+
+    #[test]
+    fn long_lines_take_the_reference_path_and_agree() {
+        for n in [900, 960, 1000, 1100, 5000] {
+            let line = format!(
+                "1.2.3.4 - - [t] \"GET /{} HTTP/1.1\" 200 1 \"-\" \"ua\"",
+                "x".repeat(n)
+            );
+            check(line.as_bytes());
+        }
+    }
+}
