@@ -4,6 +4,7 @@
 #   make test         every suite: Rust, C (+ sanitizers, valgrind), Go (+ race, cgocheck2), header drift
 #   make lib          build target/release/liblogspan.a (what this Makefile's Go commands link)
 #   make prebuilt     rebuild the Go module's prebuilt libraries (go-bindings/lib/) and their MANIFEST
+#   make wasm         rebuild the Go module's WebAssembly build (go-bindings/wasm/: the no-cgo path)
 #   make test-arm64   the Go tests on linux/arm64 (cross C compiler + qemu-user), prebuilt library
 #   make test-gomod-fresh  the Go module as a user gets it: clean GOPATH/GOMODCACHE, no cargo
 #   make header       regenerate include/logspan.h (and its copy in go-bindings/) with the pinned cbindgen
@@ -50,7 +51,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml
 
-.PHONY: all demo test lib header header-check test-rust test-c test-c-sanitize test-c-valgrind \
+.PHONY: all demo test lib header header-check test-rust test-c test-c-sanitize test-c-valgrind test-rust-arm64 \
         test-go example-c clean tools bench fuzz fuzz-smoke fuzz-tools fuzz-seeds miri \
         prebuilt prebuilt-verify test-prebuilt test-link link-matrix test-abi-link test-arm64 test-gomod-fresh test-gomod
 
@@ -85,7 +86,7 @@ header-check: tools
 	echo "header-check: $(HEADER) and $(GO_HEADER) match cbindgen $(CBINDGEN_VERSION)"
 
 # ---------------------------------------------------------------- tests
-test: header-check test-rust test-c test-go test-link test-abi-link test-prebuilt test-gomod miri
+test: header-check test-rust test-c test-go test-go-nocgo test-link test-abi-link test-prebuilt test-gomod miri
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -124,15 +125,39 @@ test-go: lib
 	@# hand Go memory to C (the bad-input matrix's huge stream included).
 	cd go-bindings && GOGC=1 $(GO) test -count=1 -run 'Batch|Reader|BadInput' ./...
 
-# The unsafe module (src/ffi.rs, the C ABI) under Miri: tests/ffi.rs and
-# tests/miri_ffi.rs call every extern "C" function through raw pointers.
+# The Go suite on the wasm backend: the committed go-bindings/wasm/logspan.wasm
+# (`make wasm`), run by wazero. Without cgo, as CGO_ENABLED=0 builds get
+# it; then with cgo and -tags logspan_wasm under the race detector; then a
+# build of the package for platforms without a prebuilt library (wazero's
+# interpreter where it has no compiler). The compiled module is cached in
+# target/wazero-cache: compiling it takes seconds, and most of a minute
+# under -race.
+WASM_CACHE := LOGSPAN_WASM_CACHE_DIR=$(CURDIR)/target/wazero-cache
+NOCGO_PLATFORMS := linux/386 linux/s390x linux/riscv64 windows/amd64 darwin/arm64
+.PHONY: test-go-nocgo wasm
+test-go-nocgo:
+	cd go-bindings && CGO_ENABLED=0 $(GO) vet ./...
+	cd go-bindings && $(WASM_CACHE) CGO_ENABLED=0 $(GO) test -count=1 ./...
+	cd go-bindings && $(WASM_CACHE) $(GO) test -count=1 -race -tags=logspan_system,logspan_wasm ./...
+	cd go-bindings && for p in $(NOCGO_PLATFORMS); do \
+	  CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./... || { echo "FAIL: CGO_ENABLED=0 build for $$p"; exit 1; }; done
+	@echo "test-go-nocgo: the wasm backend passes; CGO_ENABLED=0 builds for $(NOCGO_PLATFORMS)"
+
+# The unsafe module (src/ffi.rs, the C ABI) under Miri: tests/ffi.rs,
+# tests/miri_ffi.rs and tests/ffi_syslog.rs (the log_syslog_* functions)
+# call every extern "C" function through raw pointers.
 # Installs the nightly toolchain and its miri component when missing.
-MIRI_TESTS := --test ffi --test miri_ffi
+MIRI_TESTS := --test ffi --test miri_ffi --test ffi_syslog
 miri:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@rustup +nightly component list --installed 2>/dev/null | grep -q '^miri' || \
 	  rustup component add miri rust-src --toolchain nightly
 	$(CARGO) +nightly miri test $(MIRI_TESTS)
+	@# The SIMD engine's unit tests: under Miri the vector levels are
+	@# compiled out, so this runs the walker over the portable ScalarBlock
+	@# (classify_range's pointer arithmetic, padding, MaybeUninit) against
+	@# the scalar reference, on a sample of the cuts and byte flips.
+	$(CARGO) +nightly miri test --lib -- simd:: access_fast::
 
 # ---------------------------------------------------------------- demo
 demo: lib
@@ -160,7 +185,7 @@ bench-corpus bench-rust bench-go bench-callgrind bench-report:
 # ---------------------------------------------------------------- fuzzing
 # One target per format and entry point (fuzz/fuzz_targets/, invariants at
 # the top of each); each runs with the dictionary of its format (fuzz/dict/).
-FUZZ_TARGETS := parse_fast json_line batch spec logfmt syslog regex pattern auto values unescape ffi
+FUZZ_TARGETS := parse_fast json_line batch spec logfmt syslog regex pattern auto values unescape ffi ffi_syslog
 FUZZ_DICT_parse_fast := access
 FUZZ_DICT_json_line := json
 FUZZ_DICT_batch := mixed
@@ -173,7 +198,8 @@ FUZZ_DICT_auto := mixed
 FUZZ_DICT_values := values
 FUZZ_DICT_unescape := unescape
 FUZZ_DICT_ffi := mixed
-# 12 targets x 20 s: about 4 minutes of fuzzing in CI, plus the build.
+FUZZ_DICT_ffi_syslog := syslog
+# 13 targets x 20 s: about 4.5 minutes of fuzzing in CI, plus the build.
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SECONDS ?= 600
 # One input taking longer than this is a failure (every parser is linear).
@@ -240,6 +266,14 @@ prebuilt:
 	$(call need,x86_64-linux-gnu-ld,binutils-x86-64-linux-gnu)
 	$(call need,aarch64-linux-gnu-ld,binutils-aarch64-linux-gnu)
 	$(PREBUILT) build
+	$(call need,wasm-opt,binaryen)
+	scripts/wasm.sh build
+
+# Only the WebAssembly build (go-bindings/wasm/logspan.wasm and its MANIFEST,
+# scripts/wasm.sh says how): what CGO_ENABLED=0 builds of the package run.
+wasm:
+	$(call need,wasm-opt,binaryen)
+	scripts/wasm.sh build
 
 # Rebuild from scratch elsewhere and compare with the committed bytes (slow;
 # needs the rustc recorded in the manifest).
@@ -247,12 +281,15 @@ prebuilt-verify:
 	$(call need,x86_64-linux-gnu-ld,binutils-x86-64-linux-gnu)
 	$(call need,aarch64-linux-gnu-ld,binutils-aarch64-linux-gnu)
 	$(PREBUILT) verify
+	$(call need,wasm-opt,binaryen)
+	scripts/wasm.sh verify
 
 # Fails when the sources changed since `make prebuilt` (source hash), or a
 # library is not the one recorded (sha256, ABI symbol); then runs the Go and
 # C tests against the shipped library for this machine.
 test-prebuilt: | build/c
 	$(PREBUILT) check
+	scripts/wasm.sh check
 	cd go-bindings && $(GO_AS_USER) $(GO) test -count=1 ./...
 	@if [ "$$(uname -m)" = x86_64 ]; then \
 	  $(CC) $(CFLAGS_STRICT) -O1 -o build/c/test_contract_prebuilt $(C_TESTS) go-bindings/lib/linux_amd64/liblogspan.a $(C_LIBS) && \
@@ -296,6 +333,18 @@ test-arm64: prebuilt
 	readelf -h build/logspan-arm64 | grep -q 'Machine: *AArch64'
 	QEMU_LD_PREFIX=/usr/aarch64-linux-gnu qemu-aarch64-static build/logspan-arm64 -spec access examples/data/access.log >build/logspan-arm64.out
 	sed -n 3,5p build/logspan-arm64.out
+	$(MAKE) --no-print-directory test-rust-arm64
+
+# The Rust unit tests and the SIMD engine's differential tests built for
+# aarch64 and run under qemu: the NEON block against the naive oracle, the
+# NEON walker against the scalar reference parser.
+test-rust-arm64:
+	$(call need,aarch64-linux-gnu-gcc,gcc-aarch64-linux-gnu)
+	$(call need,qemu-aarch64-static,qemu-user-static)
+	rustup target list --installed | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64-static -L /usr/aarch64-linux-gnu" \
+	  $(CARGO) test --release --target aarch64-unknown-linux-gnu --lib --test simd_engine
 
 # The module as a user gets it (clean GOPATH/GOMODCACHE/GOCACHE, no cargo on
 # PATH, a replace to a copy of what git would commit): a tiny program builds

@@ -11,7 +11,9 @@
 #   corpus     generate the bench corpora (fixed seeds) into target/bench-corpus[-quick]/
 #   rust       criterion (benches/parse.rs), pinned to one CPU
 #   go         go test -bench in benches/go: single-thread pinned to one CPU,
-#              then the parallel benchmarks on both CPUs at -cpu 1,2
+#              then the parallel benchmarks on both CPUs at -cpu 1,2, then
+#              logspan's rows again on the no-cgo path (-tags logspan_wasm:
+#              the embedded WebAssembly module under wazero), single-thread
 #   callgrind  instructions per line (benches/icount.rs under valgrind) over
 #              the shipped samples (2000 lines per format)
 #   report     benches/go/report: BENCHMARKS.md and benches/charts/*.svg
@@ -116,6 +118,18 @@ step_go() {
   (cd benches/go && "${PIN2[@]}" "$OUT/peers.test" -test.run '^$' -test.bench '^BenchmarkParallel$' \
     -test.benchmem -test.cpu 1,2 -test.count "$GO_COUNT" -test.benchtime "$GO_BENCHTIME") \
     | tee "$OUT/go-parallel.txt"
+  # The no-cgo path: the same benchmarks built with -tags logspan_wasm list
+  # only logspan's rows, as logspan_nocgo/... (benches/go/impls.go). Counted
+  # as the go step in the load statistics.
+  mark go
+  log "go: logspan without cgo (WebAssembly under wazero), single-thread, pinned (${PIN1[*]:-not pinned})"
+  (cd benches/go && $GO test -c -tags=logspan_system,logspan_wasm -o "$OUT/peers-wasm.test" .)
+  cmd "go no cgo:  GOMAXPROCS=1 ${PIN1[*]} go test -tags logspan_wasm -run '^\$' -bench '^Benchmark(Access|JSON|Logfmt|Syslog)\$' -benchmem -cpu 1 -count $GO_COUNT -benchtime $GO_BENCHTIME"
+  export LOGSPAN_WASM_CACHE_DIR=$ROOT/target/wazero-cache
+  (cd benches/go && "$OUT/peers-wasm.test" -test.run 'TestCrossCheck' -test.count 1)
+  (cd benches/go && GOMAXPROCS=1 "${PIN1[@]}" "$OUT/peers-wasm.test" -test.run '^$' \
+    -test.bench '^Benchmark(Access|JSON|Logfmt|Syslog)$' -test.benchmem -test.cpu 1 \
+    -test.count "$GO_COUNT" -test.benchtime "$GO_BENCHTIME") | tee "$OUT/go-bench-wasm.txt"
 }
 
 step_callgrind() {

@@ -12,12 +12,14 @@
 #   logfmt            N LINE               (N % 8 + 1 pairs in the small enumerate)
 #   unescape          CUT RAW
 #   ffi               6 header bytes, then a line (or SPEC NUL LINE)
+#   ffi_syslog        CAP FLAGS POS ELEM, then STRUCTURED-DATA, PRI digits,
+#                     a PARAM-VALUE or a syslog line
 #   batch             arbitrary's encoding of (u8, u8, u8, &[u8])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/corpora}
 C=fuzz/corpus
-TARGETS="parse_fast json_line batch spec logfmt syslog regex pattern auto values unescape ffi"
+TARGETS="parse_fast json_line batch spec logfmt syslog regex pattern auto values unescape ffi ffi_syslog"
 for t in $TARGETS; do mkdir -p "$C/$t"; done
 
 # One file per line of stdin, named PREFIX-NNNN (stdin already cut to
@@ -36,7 +38,11 @@ for f in examples/data/*; do
     *access*) head -300 "$f" | split_lines $C/parse_fast "s-$base" ;;
     *json*) head -300 "$f" | split_lines $C/json_line "s-$base" ;;
     *logfmt*) head -300 "$f" | sed 's/^/\x07/' | split_lines $C/logfmt "s-$base" ;;
-    *syslog*) head -300 "$f" | split_lines $C/syslog "s-$base" ;;
+    *syslog*) head -300 "$f" | split_lines $C/syslog "s-$base"
+              # ffi_syslog: 4 header bytes, then the line, then its SD alone
+              head -100 "$f" | sed 's/^/\x84\x01\x05\x07/' | split_lines $C/ffi_syslog "s-$base"
+              head -100 "$f" | { grep -o '\[.*\]' || true; } | sed 's/^/\xc3\x02\x03\x11/' \
+                | split_lines $C/ffi_syslog "sd-$base" ;;
   esac
   head -50 "$f" | split_lines $C/auto "s-$base"
   # batch: (spec selector, lines_cap, fields_cap, buffer)
@@ -87,6 +93,19 @@ seed $C/ffi access '\x00\x0c\x02\x20\x08\x01127.0.0.1 - - [t] "GET / HTTP/1.1" 2
 seed $C/ffi json '\x03\x03\x04\x10\x04\x02{"a":1,"b":{"c":"x"},"d":[true]}\r\n{"a":\n'
 seed $C/ffi spec '\x0f\x05\x03\x10\x07\x00logfmt:*2\x00a=1 b=2 c=3\nd\n'
 seed $C/ffi badspec '\x0f\x05\x03\x10\x05\x00regex:(?P<a\x00x'
+# ffi_syslog: CAP FLAGS POS ELEM, then STRUCTURED-DATA, PRI digits, a value or a line
+seed $C/ffi_syslog sd-rfc '\xc4\x00\x02\x05[exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"]'
+seed $C/ffi_syslog sd-esc '\x83\x01\x01\x03[sigSig ver="1" sig="a\\"b\\\\c\\]d"][origin][meta x=""]'
+seed $C/ffi_syslog sd-dup '\x80\x00\x00\x00[a][a x="1"]'
+seed $C/ffi_syslog sd-cut '\x02\x03\x04\x01[a@1 x="1" y="a\\]b'
+seed $C/ffi_syslog sd-bad '\x05\x02\x00\x02[a x="\\n"][b]'
+seed $C/ffi_syslog sd-utf8 '\x86\x00\x01\x01[a x="caf\xc3\xa9" y="\xff"]'
+seed $C/ffi_syslog sd-tail '\x81\x01\x00\x00[a x="1"] message\n'
+seed $C/ffi_syslog pri '\x00\x00\x00\x00165'
+seed $C/ffi_syslog pri-0 '\x00\x01\x00\x000'
+seed $C/ffi_syslog pri-bad '\x00\x00\x00\x00192'
+seed $C/ffi_syslog value '\x45\x00\x00\x00a\\"b\\\\c\\]d\\n\\'
+seed $C/ffi_syslog line '\x84\x01\x05\x07<165>1 2003-10-11T22:14:15.003Z host app - ID47 [ex@32473 iut="3" a="\\]"][b@1] msg'
 
 # ---- shared conformance data (not part of the repository)
 if [ -d "$SHARED" ]; then
@@ -112,6 +131,7 @@ for name in ("rfc5424.jsonl", "rfc3164.jsonl"):
     for cid, data in inputs(os.path.join(shared, "syslog/go-syslog", name)):
         write("syslog", cid, data)
         write("auto", cid, data)
+        write("ffi_syslog", cid, b"\x84\x01\x05\x07" + data)
 for cid, data in inputs(os.path.join(shared, "logfmt/go-logfmt/decode.jsonl")):
     write("logfmt", cid, b"\x07" + data)
     write("auto", cid, data)

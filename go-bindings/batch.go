@@ -1,19 +1,13 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 import (
 	"bytes"
 	"runtime"
-	"unsafe"
 )
 
 // DefaultBatchLines is the line capacity NewBatch uses when given
-// maxLines <= 0: enough to amortize the cgo call to nothing, small enough
-// to stay in cache.
+// maxLines <= 0: enough to amortize the call into the library to nothing,
+// small enough to stay in cache.
 const DefaultBatchLines = 1024
 
 // Limits NewBatch clamps to, so that a bad maxLines cannot ask for an
@@ -23,7 +17,8 @@ const (
 	maxBatchSpans = 1 << 24 // 192 MiB of spans
 )
 
-// Batch parses many lines per cgo call: the fast path.
+// Batch parses many lines per call into the library (one cgo call, or one
+// WebAssembly call without cgo): the fast path.
 //
 // It owns the result arrays (one line record and NumFields spans per line),
 // allocated once by NewBatch and overwritten by every Parse, so a parse
@@ -41,11 +36,13 @@ const (
 type Batch struct {
 	p     *Parser
 	nf    int
-	lines []C.LogLine // capacity of the batch, in lines
-	spans []Span      // nf spans per line
-	// The result record C writes. It is its own allocation because cgo may
-	// only be given Go memory that holds no Go pointers, and Batch does.
-	res *C.LogBatchResult
+	lines []lineRecord // capacity of the batch, in lines
+	spans []Span       // nf spans per line
+	// The result record the library writes. It is its own allocation
+	// because cgo may only be given Go memory that holds no Go pointers,
+	// and Batch does.
+	res  *batchResult
+	impl batchImpl // the backend's state (see abi.go)
 
 	// The last Parse.
 	buf      []byte
@@ -87,15 +84,15 @@ func NewBatch(p *Parser, maxLines int) *Batch {
 	return &Batch{
 		p:     p,
 		nf:    nf,
-		lines: make([]C.LogLine, maxLines),
+		lines: make([]lineRecord, maxLines),
 		spans: make([]Span, maxLines*nf),
-		res:   new(C.LogBatchResult),
+		res:   new(batchResult),
 	}
 }
 
 // Parse parses every complete line of buf (lines end with \n; a \r before
-// it is not part of the line) in one cgo call, and returns how many bytes
-// of buf those lines take: continue from buf[consumed:].
+// it is not part of the line) in one call into the library, and returns
+// how many bytes of buf those lines take: continue from buf[consumed:].
 //
 // A final line without \n is parsed only when atEOF is true; otherwise it
 // is left for the next call, with more bytes after it. When the batch is
@@ -110,21 +107,17 @@ func (b *Batch) Parse(buf []byte, atEOF bool) (consumed int, err error) {
 	b.buf, b.n, b.errors, b.full, b.consumed = buf, 0, 0, false, 0
 
 	p := b.p
-	if p == nil || p.ptr == nil {
+	if p == nil || !p.impl.open() {
 		return 0, ErrClosed
 	}
-	var flags C.uint32_t
+	var flags uint32
 	if atEOF {
-		flags |= C.LOG_BATCH_END_OF_INPUT
+		flags |= batchEndOfInput
 	}
 	if b.skipEmpty {
-		flags |= C.LOG_BATCH_SKIP_EMPTY
+		flags |= batchSkipEmpty
 	}
-	status := C.log_parser_parse_batch(p.ptr,
-		(*C.uint8_t)(unsafe.SliceData(buf)), C.size_t(len(buf)), flags,
-		unsafe.SliceData(b.lines), C.size_t(len(b.lines)),
-		(*C.LogSpan)(unsafe.Pointer(unsafe.SliceData(b.spans))), C.size_t(len(b.spans)),
-		b.res)
+	status := p.impl.parseBatch(&b.impl, buf, flags, b.lines, b.spans, b.res)
 	runtime.KeepAlive(p)
 	if status < 0 {
 		return 0, errorOf(status)

@@ -1,3 +1,5 @@
+//go:build cgo && !logspan_wasm
+
 package logspan
 
 // The one place that says how this package builds against liblogspan.

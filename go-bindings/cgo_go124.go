@@ -1,4 +1,4 @@
-//go:build go1.24
+//go:build go1.24 && cgo && !logspan_wasm
 
 package logspan
 

@@ -1,14 +1,10 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Code is a status code of the C library (LOG_ERR_* in logspan.h). Each
@@ -85,59 +81,19 @@ var allCodes = [...]Code{
 	ErrRegexNoMatch, ErrPatternMismatch, ErrAutoNoMatch,
 }
 
-// Each Go code must equal the header's; see span.go for the idiom.
-var (
-	_ = [1]struct{}{}[ErrNullArgument-C.LOG_ERR_NULL_ARGUMENT]
-	_ = [1]struct{}{}[ErrPanic-C.LOG_ERR_PANIC]
-	_ = [1]struct{}{}[ErrLineTooLong-C.LOG_ERR_LINE_TOO_LONG]
-	_ = [1]struct{}{}[ErrOutputTooSmall-C.LOG_ERR_OUTPUT_TOO_SMALL]
-	_ = [1]struct{}{}[ErrInvalidSpec-C.LOG_ERR_INVALID_SPEC]
-	_ = [1]struct{}{}[ErrInvalidArgument-C.LOG_ERR_INVALID_ARGUMENT]
-	_ = [1]struct{}{}[ErrTooManyFields-C.LOG_ERR_TOO_MANY_FIELDS]
-	_ = [1]struct{}{}[ErrEmptyLine-C.LOG_ERR_EMPTY_LINE]
-	_ = [1]struct{}{}[ErrAccessMissingField-C.LOG_ERR_ACCESS_MISSING_FIELD]
-	_ = [1]struct{}{}[ErrAccessBadTime-C.LOG_ERR_ACCESS_BAD_TIME]
-	_ = [1]struct{}{}[ErrAccessBadQuote-C.LOG_ERR_ACCESS_BAD_QUOTE]
-	_ = [1]struct{}{}[ErrAccessUnterminatedQuote-C.LOG_ERR_ACCESS_UNTERMINATED_QUOTE]
-	_ = [1]struct{}{}[ErrAccessBadStatus-C.LOG_ERR_ACCESS_BAD_STATUS]
-	_ = [1]struct{}{}[ErrAccessBadBytes-C.LOG_ERR_ACCESS_BAD_BYTES]
-	_ = [1]struct{}{}[ErrAccessTruncated-C.LOG_ERR_ACCESS_TRUNCATED]
-	_ = [1]struct{}{}[ErrAccessTrailingData-C.LOG_ERR_ACCESS_TRAILING_DATA]
-	_ = [1]struct{}{}[ErrJSONSyntax-C.LOG_ERR_JSON_SYNTAX]
-	_ = [1]struct{}{}[ErrJSONNotObject-C.LOG_ERR_JSON_NOT_OBJECT]
-	_ = [1]struct{}{}[ErrJSONTooDeep-C.LOG_ERR_JSON_TOO_DEEP]
-	_ = [1]struct{}{}[ErrJSONInvalidUTF8-C.LOG_ERR_JSON_INVALID_UTF8]
-	_ = [1]struct{}{}[ErrJSONTruncated-C.LOG_ERR_JSON_TRUNCATED]
-	_ = [1]struct{}{}[ErrJSONTrailingData-C.LOG_ERR_JSON_TRAILING_DATA]
-	_ = [1]struct{}{}[ErrJSONBadString-C.LOG_ERR_JSON_BAD_STRING]
-	_ = [1]struct{}{}[ErrJSONBadNumber-C.LOG_ERR_JSON_BAD_NUMBER]
-	_ = [1]struct{}{}[ErrLogfmtSyntax-C.LOG_ERR_LOGFMT_SYNTAX]
-	_ = [1]struct{}{}[ErrLogfmtUnterminatedQuote-C.LOG_ERR_LOGFMT_UNTERMINATED_QUOTE]
-	_ = [1]struct{}{}[ErrLogfmtBadEscape-C.LOG_ERR_LOGFMT_BAD_ESCAPE]
-	_ = [1]struct{}{}[ErrSyslogBadPRI-C.LOG_ERR_SYSLOG_BAD_PRI]
-	_ = [1]struct{}{}[ErrSyslogBadVersion-C.LOG_ERR_SYSLOG_BAD_VERSION]
-	_ = [1]struct{}{}[ErrSyslogBadTimestamp-C.LOG_ERR_SYSLOG_BAD_TIMESTAMP]
-	_ = [1]struct{}{}[ErrSyslogBadHeader-C.LOG_ERR_SYSLOG_BAD_HEADER]
-	_ = [1]struct{}{}[ErrSyslogBadStructuredData-C.LOG_ERR_SYSLOG_BAD_STRUCTURED_DATA]
-	_ = [1]struct{}{}[ErrSyslogInvalidUTF8-C.LOG_ERR_SYSLOG_INVALID_UTF8]
-	_ = [1]struct{}{}[ErrSyslogTruncated-C.LOG_ERR_SYSLOG_TRUNCATED]
-	_ = [1]struct{}{}[ErrValueSyntax-C.LOG_ERR_VALUE_SYNTAX]
-	_ = [1]struct{}{}[ErrValueOutOfRange-C.LOG_ERR_VALUE_OUT_OF_RANGE]
-	_ = [1]struct{}{}[ErrValueBadTime-C.LOG_ERR_VALUE_BAD_TIME]
-	_ = [1]struct{}{}[ErrRegexNoMatch-C.LOG_ERR_REGEX_NO_MATCH]
-	_ = [1]struct{}{}[ErrPatternMismatch-C.LOG_ERR_PATTERN_MISMATCH]
-	_ = [1]struct{}{}[ErrAutoNoMatch-C.LOG_ERR_AUTO_NO_MATCH]
-)
+// backend_cgo.go asserts that each Go code equals the header's.
 
-// codeMessages holds the library's description of every code, read once
-// so that formatting an error costs no cgo call.
-var codeMessages = func() map[Code]string {
+// codeMessages holds the library's description of every code, read once,
+// on first use (not at init: without cgo that would load the WebAssembly
+// module in every program that imports the package), so that formatting
+// an error costs no call into the library.
+var codeMessages = sync.OnceValue(func() map[Code]string {
 	m := make(map[Code]string, len(allCodes))
 	for _, c := range allCodes {
-		m[c] = C.GoString(C.log_status_str(C.int32_t(c)))
+		m[c] = statusText(int32(c))
 	}
 	return m
-}()
+})
 
 // Message is the library's description of the code (log_status_str),
 // without the "logspan: " prefix of Error.
@@ -145,11 +101,11 @@ func (c Code) Message() string {
 	if c >= 0 {
 		return "ok"
 	}
-	if m, ok := codeMessages[c]; ok {
+	if m, ok := codeMessages()[c]; ok && m != "" {
 		return m
 	}
 	// A code newer than this package, or none at all: ask the library.
-	if m := C.GoString(C.log_status_str(C.int32_t(c))); m != "unknown status code" {
+	if m := statusText(int32(c)); m != "unknown status code" && m != "" {
 		return m
 	}
 	return "unknown status code " + strconv.Itoa(int(c))
@@ -186,11 +142,6 @@ func (e *Error) Error() string {
 
 // Unwrap returns the Code, which is what errors.Is and errors.As compare.
 func (e *Error) Unwrap() error { return e.Code }
-
-// errorOf wraps a negative status of a one-line call.
-func errorOf(status C.int32_t) error {
-	return &Error{Code: Code(status)}
-}
 
 // SpecError is NewParser's error for a spec string it cannot compile.
 // errors.Is(err, ErrInvalidSpec) holds for it.

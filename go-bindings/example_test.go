@@ -71,7 +71,7 @@ func ExampleBatch() {
 `)
 	b := logspan.NewBatch(p, 256) // reuse it: its arrays are allocated once
 	for len(buf) > 0 {
-		consumed, err := b.Parse(buf, true) // one cgo call for the whole batch
+		consumed, err := b.Parse(buf, true) // one call into the library for the whole batch
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-//go:build !logspan_system
+//go:build cgo && !logspan_wasm && !logspan_system
 
 package logspan
 

@@ -1,4 +1,4 @@
-//go:build !logspan_system && linux && (amd64 || arm64)
+//go:build cgo && !logspan_wasm && !logspan_system && linux && (amd64 || arm64)
 
 package logspan
 

@@ -3,6 +3,7 @@ package logspan_test
 import (
 	"fmt"
 	"log"
+	"math"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func pairsOf(t *testing.T, l logspan.Line) string {
 		}
 		parts = append(parts, p)
 	}
-	for _, k := range []int{n, n + 1, -1, 1 << 40, -1 << 40} {
+	for _, k := range []int{n, n + 1, -1, math.MaxInt, math.MinInt} {
 		if key, value, ok := l.Pair(k); ok || key != nil || value != nil {
 			t.Fatalf("Pair(%d) of %d pairs = %q %q %v", k, n, key, value, ok)
 		}

@@ -1,13 +1,7 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 import (
 	"runtime"
-	"unsafe"
 )
 
 // FastFields is the number of spans ParseFast writes, and the number of
@@ -19,7 +13,8 @@ const FastFields = 12
 const CommonFields = 10
 
 // Indexes of the access-log fields, for ParseFast and the "access",
-// "combined" and "common" specs.
+// "combined" and "common" specs. (These and the other constants of the
+// package equal logspan.h's LOG_*: backend_cgo.go asserts it.)
 const (
 	FieldRemoteAddr = 0  // client address (%h)
 	FieldIdent      = 1  // identd user (%l), almost always "-" (absent)
@@ -35,37 +30,19 @@ const (
 	FieldUserAgent  = 11 // user agent, without its quotes
 )
 
-var (
-	_ = [1]struct{}{}[FastFields-C.LOG_FAST_FIELDS]
-	_ = [1]struct{}{}[CommonFields-C.LOG_COMMON_FIELDS]
-	_ = [1]struct{}{}[FieldRemoteAddr-C.LOG_FIELD_REMOTE_ADDR]
-	_ = [1]struct{}{}[FieldIdent-C.LOG_FIELD_IDENT]
-	_ = [1]struct{}{}[FieldRemoteUser-C.LOG_FIELD_REMOTE_USER]
-	_ = [1]struct{}{}[FieldTime-C.LOG_FIELD_TIME]
-	_ = [1]struct{}{}[FieldRequest-C.LOG_FIELD_REQUEST]
-	_ = [1]struct{}{}[FieldMethod-C.LOG_FIELD_METHOD]
-	_ = [1]struct{}{}[FieldPath-C.LOG_FIELD_PATH]
-	_ = [1]struct{}{}[FieldProtocol-C.LOG_FIELD_PROTOCOL]
-	_ = [1]struct{}{}[FieldStatus-C.LOG_FIELD_STATUS]
-	_ = [1]struct{}{}[FieldBodyBytes-C.LOG_FIELD_BODY_BYTES]
-	_ = [1]struct{}{}[FieldReferer-C.LOG_FIELD_REFERER]
-	_ = [1]struct{}{}[FieldUserAgent-C.LOG_FIELD_USER_AGENT]
-)
-
 // ParseFast parses one nginx/Apache access-log line (combined, or common
 // with referer and user agent absent) into out, in the Field* order, and
 // returns the number of present fields. It needs no Parser: it is the
 // "access" spec built in. A trailing \n or \r\n is ignored.
 //
 // On a parse error every span is Absent and the error is an *Error.
-// This is the per-line path: one cgo call per line (see the package
-// documentation); prefer a Batch for volume.
+// This is the per-line path: one call into the library per line (see the
+// package documentation); prefer a Batch for volume.
 func ParseFast(line []byte, out *[FastFields]Span) (int, error) {
 	if out == nil {
 		return 0, &Error{Code: ErrNullArgument}
 	}
-	n := C.log_parse_fast((*C.uint8_t)(unsafe.SliceData(line)), C.size_t(len(line)),
-		(*C.LogSpan)(unsafe.Pointer(out)))
+	n := parseFastImpl(line, out)
 	if n < 0 {
 		return 0, errorOf(n)
 	}
@@ -75,8 +52,8 @@ func ParseFast(line []byte, out *[FastFields]Span) (int, error) {
 // Parser is a compiled spec string. It is immutable, so one Parser may be
 // used by any number of goroutines at once; Close it when none uses it.
 type Parser struct {
-	ptr   *C.LogParser
-	names []string       // field names, read from C once
+	impl  parserImpl     // the backend's parser (see abi.go)
+	names []string       // field names, read from the library once
 	index map[string]int // name -> field index
 }
 
@@ -93,27 +70,16 @@ type Parser struct {
 //
 // An invalid spec gives a *SpecError that says what is wrong and where.
 func NewParser(spec string) (*Parser, error) {
-	var ptr *C.LogParser
-	// The message is NUL-terminated and truncated to fit; 1 KiB holds any
-	// message about a spec short enough to read.
-	var errBuf [1024]byte
-	status := C.log_parser_new((*C.uint8_t)(unsafe.Pointer(unsafe.StringData(spec))),
-		C.size_t(len(spec)), &ptr,
-		(*C.uint8_t)(unsafe.Pointer(&errBuf[0])), C.size_t(len(errBuf)))
+	impl, names, status, msg := newParserImpl(spec)
 	if status < 0 {
-		msg := C.GoString((*C.char)(unsafe.Pointer(&errBuf[0])))
 		if Code(status) != ErrInvalidSpec || msg == "" {
 			return nil, errorOf(status)
 		}
 		return nil, &SpecError{Spec: spec, Pos: specPos(msg), Msg: msg}
 	}
-	n := int(C.log_parser_field_count(ptr))
-	p := &Parser{ptr: ptr, names: make([]string, n), index: make(map[string]int, n)}
-	for i := range p.names {
-		var nameLen C.size_t
-		name := C.log_parser_field_name(ptr, C.size_t(i), &nameLen)
-		p.names[i] = C.GoStringN(name, C.int(nameLen))
-		p.index[p.names[i]] = i
+	p := &Parser{impl: impl, names: names, index: make(map[string]int, len(names))}
+	for i, name := range names {
+		p.index[name] = i
 	}
 	// A safety net for a forgotten Close; Close is still the way to free
 	// the parser at a known time.
@@ -125,11 +91,10 @@ func NewParser(spec string) (*Parser, error) {
 // goroutine still uses the Parser or a Batch or Reader built on it; using
 // them afterwards returns ErrClosed.
 func (p *Parser) Close() error {
-	if p == nil || p.ptr == nil {
+	if p == nil || !p.impl.open() {
 		return nil
 	}
-	C.log_parser_free(p.ptr)
-	p.ptr = nil
+	p.impl.free()
 	runtime.SetFinalizer(p, nil)
 	return nil
 }
@@ -167,15 +132,15 @@ func (p *Parser) FieldIndex(name string) (int, bool) {
 // *Error; when len(out) < NumFields() the error is ErrOutputTooSmall and
 // out is untouched.
 //
-// This is the slow path: each call is one cgo crossing (25-40 ns), paid
+// This is the slow path: each call is one crossing into the library (a cgo
+// call, 25-40 ns; without cgo, a WebAssembly call and copies, more), paid
 // per line; a Batch pays it once per batch. Use a Batch for volume.
 func (p *Parser) Parse(line []byte, out []Span) (int, error) {
-	if p == nil || p.ptr == nil {
+	if p == nil || !p.impl.open() {
 		return 0, ErrClosed
 	}
-	n := C.log_parser_parse(p.ptr, (*C.uint8_t)(unsafe.SliceData(line)), C.size_t(len(line)),
-		(*C.LogSpan)(unsafe.Pointer(unsafe.SliceData(out))), C.size_t(len(out)))
-	// Keep p (and so its finalizer) alive until C has returned.
+	n := p.impl.parse(line, out)
+	// Keep p (and so its finalizer) alive until the library has returned.
 	runtime.KeepAlive(p)
 	if n < 0 {
 		return 0, errorOf(n)
@@ -183,12 +148,13 @@ func (p *Parser) Parse(line []byte, out []Span) (int, error) {
 	return int(n), nil
 }
 
-// Version is the version of the linked C library, e.g. "0.1.0".
-func Version() string { return C.GoString(C.log_version()) }
+// Version is the version of the library, e.g. "0.1.0": the linked C
+// library, or the embedded WebAssembly module without cgo.
+func Version() string { return libVersion() }
 
-// abiVersions reports the ABI version of the linked library and of the
-// header this package was compiled with; they differ only when a stale
-// liblogspan.a was linked.
+// abiVersions reports the ABI version of the library (linked, or the
+// embedded module) and of the header this package was written against;
+// they differ only when a stale library was linked.
 func abiVersions() (lib, header uint32) {
-	return uint32(C.log_abi_version()), uint32(C.LOG_ABI_VERSION)
+	return libABIVersion(), abiVersion
 }

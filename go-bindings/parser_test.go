@@ -260,6 +260,7 @@ func TestParserConcurrentUse(t *testing.T) {
 }
 
 func TestParseAllocatesNothing(t *testing.T) {
+	skipIfInterpreted(t)
 	p := mustParser(t, jsonSpec)
 	jsonLine := []byte(`{"time":"t","level":"INFO","msg":"m","http":{"status":200},"user":{"id":1},"duration_ms":2}`)
 	access := []byte(accessLine)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 )
 
 // DefaultMaxLineLength is the longest line a Reader accepts unless told
@@ -11,8 +12,8 @@ import (
 const DefaultMaxLineLength = 64 << 20
 
 // maxLineLimit keeps a Reader's buffer (a line plus its \r\n) within the
-// 32-bit offsets of one batch call.
-const maxLineLimit = 1<<32 - 4
+// 32-bit offsets of one batch call, and within an int on 32-bit platforms.
+const maxLineLimit = min(1<<32-4, math.MaxInt-2)
 
 const defaultReadSize = 64 << 10
 
@@ -57,8 +58,8 @@ func WithBufferSize(n int) ReaderOption {
 	}
 }
 
-// WithBatchLines sets how many lines are parsed per cgo call (default
-// DefaultBatchLines). n <= 0 keeps the default.
+// WithBatchLines sets how many lines are parsed per call into the library
+// (default DefaultBatchLines). n <= 0 keeps the default.
 func WithBatchLines(n int) ReaderOption {
 	return func(c *readerConfig) {
 		if n > 0 {
@@ -80,8 +81,8 @@ func WithBatchLines(n int) ReaderOption {
 // Lines end with \n; a \r before it is not part of the line; a last line
 // without \n is parsed too. Every line is reported, empty and malformed
 // ones included (with Line.Err set). A Reader parses a batch of lines per
-// cgo call and allocates nothing per line once its buffer has grown to the
-// longest line.
+// call into the library and allocates nothing per line once its buffer has
+// grown to the longest line.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -232,7 +233,7 @@ func (r *Reader) fill() {
 			return
 		}
 		// Parse again only once a line is complete: a source that trickles
-		// bytes would otherwise cost a cgo call per read.
+		// bytes would otherwise cost a call into the library per read.
 		if n > 0 && bytes.IndexByte(r.buf[r.end:r.end+n], '\n') >= 0 {
 			r.needRead = false
 		}

@@ -1,13 +1,7 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 import (
 	"strconv"
-	"unsafe"
 )
 
 // Absent is the Off of a field that is not in the line: an optional field
@@ -65,16 +59,6 @@ func (f Format) String() string {
 	return "Format(" + strconv.Itoa(int(f)) + ")"
 }
 
-var (
-	_ = [1]struct{}{}[FlagBOM-C.LOG_FLAG_BOM]
-	_ = [1]struct{}{}[FlagBareKey-C.LOG_FLAG_BARE_KEY]
-	_ = [1]struct{}{}[FormatJSON-C.LOG_FORMAT_JSON]
-	_ = [1]struct{}{}[FormatSyslog5424-C.LOG_FORMAT_SYSLOG5424]
-	_ = [1]struct{}{}[FormatSyslog3164-C.LOG_FORMAT_SYSLOG3164]
-	_ = [1]struct{}{}[FormatAccess-C.LOG_FORMAT_ACCESS]
-	_ = [1]struct{}{}[FormatLogfmt-C.LOG_FORMAT_LOGFMT]
-)
-
 // JSONType is the type of a JSON value, kept in Span.Flags. Fields of
 // access logs have JSONNone.
 type JSONType uint32
@@ -113,7 +97,9 @@ func (t JSONType) String() string {
 // Span is where one field is: buf[Off : Off+Len] of the buffer that was
 // parsed (the line for Parse and ParseFast, the whole buffer for a Batch).
 //
-// Its layout is C's LogSpan, so C writes spans straight into Go slices.
+// Its layout is C's LogSpan (backend_cgo.go asserts it), so C writes spans
+// straight into Go slices; without cgo, the WebAssembly module's spans are
+// copied into them, once per call.
 type Span struct {
 	Off   uint32 // byte offset of the field, or Absent
 	Len   uint32 // length in bytes
@@ -147,35 +133,4 @@ func (s Span) Bytes(buf []byte) []byte {
 		return nil
 	}
 	return buf[s.Off:end:end]
-}
-
-// The Go types that C writes into must have C's layout exactly. Each
-// expression below indexes a one-element array with the difference of the
-// two values: any difference is an out-of-range constant index, so a
-// header change that moves a field breaks the build instead of memory.
-var (
-	_ = [1]struct{}{}[unsafe.Sizeof(Span{})-C.sizeof_LogSpan]
-	_ = [1]struct{}{}[unsafe.Offsetof(Span{}.Off)-unsafe.Offsetof(C.LogSpan{}.off)]
-	_ = [1]struct{}{}[unsafe.Offsetof(Span{}.Len)-unsafe.Offsetof(C.LogSpan{}.len)]
-	_ = [1]struct{}{}[unsafe.Offsetof(Span{}.Flags)-unsafe.Offsetof(C.LogSpan{}.flags)]
-	_ = [1]struct{}{}[unsafe.Alignof(Span{})-unsafe.Alignof(C.LogSpan{})]
-
-	_ = [1]struct{}{}[Absent-C.LOG_SPAN_ABSENT]
-	_ = [1]struct{}{}[FlagEscaped-C.LOG_FLAG_ESCAPED]
-	_ = [1]struct{}{}[FlagDuplicate-C.LOG_FLAG_DUPLICATE]
-	_ = [1]struct{}{}[FlagTypeMask-C.LOG_FLAG_TYPE_MASK]
-	_ = [1]struct{}{}[JSONString-C.LOG_TYPE_STRING]
-	_ = [1]struct{}{}[JSONNumber-C.LOG_TYPE_NUMBER]
-	_ = [1]struct{}{}[JSONBool-C.LOG_TYPE_BOOL]
-	_ = [1]struct{}{}[JSONNull-C.LOG_TYPE_NULL]
-	_ = [1]struct{}{}[JSONObject-C.LOG_TYPE_OBJECT]
-	_ = [1]struct{}{}[JSONArray-C.LOG_TYPE_ARRAY]
-)
-
-// cSpanLayout reports C's view of LogSpan (size, alignment, field offsets)
-// for the layout test, which cannot use cgo itself.
-func cSpanLayout() [5]uintptr {
-	var s C.LogSpan
-	return [5]uintptr{C.sizeof_LogSpan, unsafe.Alignof(s),
-		unsafe.Offsetof(s.off), unsafe.Offsetof(s.len), unsafe.Offsetof(s.flags)}
 }

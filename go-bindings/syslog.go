@@ -1,15 +1,10 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 // Syslog helpers: the fields of the "syslog", "syslog5424" and
 // "syslog3164" specs, and decoders for two of them, PRI (SyslogPriority)
 // and STRUCTURED-DATA (SDIter, AppendUnescapedSDValue). Like the typed
-// values, each call is one cgo call into the library, so Rust, C and Go
-// agree on every input; none allocates.
+// values, each call is one call into the library, so Rust, C and Go agree
+// on every input; none allocates.
 
 // SyslogFields is the number of fields of the syslog specs (the same for
 // RFC 5424 and RFC 3164; a field a format lacks is absent).
@@ -28,26 +23,13 @@ const (
 	SyslogFieldMessage        = 8 // MSG; FlagBOM when it started with a UTF-8 BOM
 )
 
-var (
-	_ = [1]struct{}{}[SyslogFields-C.LOG_SYSLOG_FIELDS]
-	_ = [1]struct{}{}[SyslogFieldPriority-C.LOG_SYSLOG_FIELD_PRIORITY]
-	_ = [1]struct{}{}[SyslogFieldVersion-C.LOG_SYSLOG_FIELD_VERSION]
-	_ = [1]struct{}{}[SyslogFieldTimestamp-C.LOG_SYSLOG_FIELD_TIMESTAMP]
-	_ = [1]struct{}{}[SyslogFieldHostname-C.LOG_SYSLOG_FIELD_HOSTNAME]
-	_ = [1]struct{}{}[SyslogFieldAppName-C.LOG_SYSLOG_FIELD_APP_NAME]
-	_ = [1]struct{}{}[SyslogFieldProcID-C.LOG_SYSLOG_FIELD_PROCID]
-	_ = [1]struct{}{}[SyslogFieldMsgID-C.LOG_SYSLOG_FIELD_MSGID]
-	_ = [1]struct{}{}[SyslogFieldStructuredData-C.LOG_SYSLOG_FIELD_STRUCTURED_DATA]
-	_ = [1]struct{}{}[SyslogFieldMessage-C.LOG_SYSLOG_FIELD_MESSAGE]
-)
-
 // SyslogPriority decodes PRI digits (the SyslogFieldPriority field) into
 // facility (PRI / 8, 0-23) and severity (PRI % 8, 0-7). Anything but 1 to
 // 3 digits without a leading zero, 0 to 191, is ErrSyslogBadPRI.
 func SyslogPriority(pri []byte) (facility, severity int, err error) {
-	var f, s C.uint8_t
-	if st := C.log_syslog_priority(bytesPtr(pri), C.size_t(len(pri)), &f, &s); st < 0 {
-		return 0, 0, Code(st)
+	f, s, st := syslogPriority(pri)
+	if st < 0 {
+		return 0, 0, statusErr(st)
 	}
 	return int(f), int(s), nil
 }
@@ -69,13 +51,14 @@ func SyslogPriority(pri []byte) (facility, severity int, err error) {
 // the uniqueness of SD-IDs), so bytes that did not come from the parser
 // end the walk with ErrSyslogBadStructuredData or ErrSyslogTruncated; it
 // never reads outside them. The zero SDIter walks nothing. An SDIter is a
-// small value that allocates nothing; Next is one cgo call (~30 ns).
+// small value that allocates nothing; Next is one call into the library
+// (~30 ns with cgo).
 type SDIter struct {
 	sd   []byte
-	cur  C.LogSdCursor
-	step C.LogSdParam
+	cur  sdCursor
+	step sdParam
 	ok   bool // the last Next moved to a step
-	err  Code
+	err  error
 }
 
 // NewSDIter returns an iterator over the STRUCTURED-DATA sd; an empty or
@@ -86,15 +69,13 @@ func NewSDIter(sd []byte) SDIter { return SDIter{sd: sd} }
 // returns false at the end and on bad bytes (then Err says why), and
 // keeps returning false.
 func (it *SDIter) Next() bool {
-	if it.err != 0 {
+	if it.err != nil {
 		it.ok = false
 		return false
 	}
-	// Pointers to fields of it: C keeps neither (noescape in cgo_go124.go),
-	// and the fields hold no Go pointers, as cgo requires.
-	st := C.log_syslog_sd_next(bytesPtr(it.sd), C.size_t(len(it.sd)), &it.cur, &it.step)
+	st := sdNext(it.sd, &it.cur, &it.step)
 	if st < 0 {
-		it.err = Code(st)
+		it.err = statusErr(st)
 	}
 	it.ok = st == 1
 	return it.ok
@@ -102,20 +83,15 @@ func (it *SDIter) Next() bool {
 
 // Err is nil after a walk that reached the end, and otherwise the error
 // that stopped it: ErrSyslogBadStructuredData or ErrSyslogTruncated.
-func (it *SDIter) Err() error {
-	if it.err == 0 {
-		return nil
-	}
-	return it.err
-}
+func (it *SDIter) Err() error { return it.err }
 
 // span is the current step's span s as a sub-slice of sd; nil when it is
 // absent or there is no current step.
-func (it *SDIter) span(s C.LogSpan) []byte {
+func (it *SDIter) span(s Span) []byte {
 	if !it.ok {
 		return nil
 	}
-	return Span{Off: uint32(s.off), Len: uint32(s.len), Flags: uint32(s.flags)}.Bytes(it.sd)
+	return s.Bytes(it.sd)
 }
 
 // ID is the SD-ID of the current step's element (e.g. exampleSDID@32473).
@@ -134,18 +110,16 @@ func (it *SDIter) Value() []byte { return it.span(it.step.value) }
 // Escaped reports whether Value holds escapes, so that it differs from
 // its decoded form.
 func (it *SDIter) Escaped() bool {
-	return it.ok && uint32(it.step.value.flags)&FlagEscaped != 0
+	return it.ok && it.step.value.Flags&FlagEscaped != 0
 }
 
 // ElementStart reports whether the current step is the first of its
 // element: a new SD-ID.
 func (it *SDIter) ElementStart() bool {
-	return it.ok && uint32(it.step.flags)&sdElementStart != 0
+	return it.ok && it.step.flags&sdElementStart != 0
 }
 
-const sdElementStart = 1 << 16
-
-var _ = [1]struct{}{}[sdElementStart-C.LOG_SD_ELEMENT_START]
+const sdElementStart = 1 << 16 // LOG_SD_ELEMENT_START
 
 // AppendUnescapedSDValue appends the decoded form of a raw PARAM-VALUE
 // (SDIter.Value) to dst: \" \\ \] become " \ ]; any other backslash is
@@ -153,21 +127,5 @@ var _ = [1]struct{}{}[sdElementStart-C.LOG_SD_ELEMENT_START]
 // when it has less than len(raw) bytes free; raw must not overlap the
 // free room of dst (ErrInvalidArgument).
 func AppendUnescapedSDValue(dst, raw []byte) ([]byte, error) {
-	if len(raw) == 0 {
-		return dst, nil
-	}
-	n := len(dst)
-	if cap(dst)-n < len(raw) {
-		grown := make([]byte, n, n+len(raw))
-		copy(grown, dst)
-		dst = grown
-	}
-	room := dst[n : n+len(raw)]
-	var written C.size_t
-	st := C.log_syslog_unescape_param(bytesPtr(raw), C.size_t(len(raw)),
-		bytesPtr(room), C.size_t(len(room)), &written)
-	if st < 0 {
-		return dst[:n], Code(st)
-	}
-	return dst[:n+int(written)], nil
+	return appendUnescaped(dst, raw, unescapeSD)
 }

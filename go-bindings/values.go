@@ -1,59 +1,53 @@
 package logspan
 
-/*
-#include "logspan.h"
-*/
-import "C"
-
 import (
 	"time"
-	"unsafe"
 )
 
 // Typed values. Each function turns a field's bytes (Line.Field,
 // Span.Bytes) into a Go value with the library's own rules, so Rust, C and
-// Go agree on every input. Each is one cgo call (~30 ns): cheap next to a
-// parse, but resolve what you need once per line, not in an inner loop.
-// None allocates.
+// Go agree on every input. Each is one call into the library (~30 ns with
+// cgo, more without): cheap next to a parse, but resolve what you need
+// once per line, not in an inner loop. None allocates.
 
 // ParseInt parses a decimal integer: -?[0-9]+ (no '+', spaces or '_';
 // leading zeros allowed). Overflow is ErrValueOutOfRange, never a wrap.
 func ParseInt(b []byte) (int64, error) {
-	var v C.int64_t
-	if st := C.log_value_i64(bytesPtr(b), C.size_t(len(b)), &v); st < 0 {
-		return 0, Code(st)
+	v, st := valueI64(b)
+	if st < 0 {
+		return 0, statusErr(st)
 	}
-	return int64(v), nil
+	return v, nil
 }
 
 // ParseUint parses a non-negative decimal integer, as ParseInt.
 func ParseUint(b []byte) (uint64, error) {
-	var v C.uint64_t
-	if st := C.log_value_u64(bytesPtr(b), C.size_t(len(b)), &v); st < 0 {
-		return 0, Code(st)
+	v, st := valueU64(b)
+	if st < 0 {
+		return 0, statusErr(st)
 	}
-	return uint64(v), nil
+	return v, nil
 }
 
 // ParseFloat parses a number in the JSON grammar (leading zeros allowed),
 // correctly rounded. inf, nan, ".5" and "5." are ErrValueSyntax; a value
 // that rounds to infinity is ErrValueOutOfRange.
 func ParseFloat(b []byte) (float64, error) {
-	var v C.double
-	if st := C.log_value_f64(bytesPtr(b), C.size_t(len(b)), &v); st < 0 {
-		return 0, Code(st)
+	v, st := valueF64(b)
+	if st < 0 {
+		return 0, statusErr(st)
 	}
-	return float64(v), nil
+	return v, nil
 }
 
 // ParseBool accepts what strconv.ParseBool accepts: 1 t T true True TRUE,
 // 0 f F false False FALSE.
 func ParseBool(b []byte) (bool, error) {
-	var v C.uint8_t
-	if st := C.log_value_bool(bytesPtr(b), C.size_t(len(b)), &v); st < 0 {
-		return false, Code(st)
+	v, st := valueBool(b)
+	if st < 0 {
+		return false, statusErr(st)
 	}
-	return v != 0, nil
+	return v, nil
 }
 
 // ParseTimeRFC3339 parses an RFC 3339 / ISO 8601 timestamp as found in
@@ -61,43 +55,42 @@ func ParseBool(b []byte) (bool, error) {
 // fraction digits, Z or ±hh:mm or ±hhmm; a zone is required). The result
 // is in UTC.
 func ParseTimeRFC3339(b []byte) (time.Time, error) {
-	var ns C.int64_t
-	if st := C.log_time_rfc3339(bytesPtr(b), C.size_t(len(b)), &ns); st < 0 {
-		return time.Time{}, Code(st)
+	ns, st := timeRFC3339(b)
+	if st < 0 {
+		return time.Time{}, statusErr(st)
 	}
-	return time.Unix(0, int64(ns)).UTC(), nil
+	return time.Unix(0, ns).UTC(), nil
 }
 
 // ParseTimeCLF parses the access-log time (the FieldTime span, without
 // brackets): 10/Oct/2000:13:55:36 -0700. The result is in UTC.
 func ParseTimeCLF(b []byte) (time.Time, error) {
-	var ns C.int64_t
-	if st := C.log_time_clf(bytesPtr(b), C.size_t(len(b)), &ns); st < 0 {
-		return time.Time{}, Code(st)
+	ns, st := timeCLF(b)
+	if st < 0 {
+		return time.Time{}, statusErr(st)
 	}
-	return time.Unix(0, int64(ns)).UTC(), nil
+	return time.Unix(0, ns).UTC(), nil
 }
 
 // ParseTimeRFC3164 parses a BSD syslog timestamp (Oct 11 22:14:15, or
 // with a space-padded day), which has no year: the caller supplies it. The
 // time is read as UTC.
 func ParseTimeRFC3164(b []byte, year int) (time.Time, error) {
-	var ns C.int64_t
-	if st := C.log_time_rfc3164(bytesPtr(b), C.size_t(len(b)), C.int32_t(year), &ns); st < 0 {
-		return time.Time{}, Code(st)
+	ns, st := timeRFC3164(b, int32(year))
+	if st < 0 {
+		return time.Time{}, statusErr(st)
 	}
-	return time.Unix(0, int64(ns)).UTC(), nil
+	return time.Unix(0, ns).UTC(), nil
 }
 
-// Which unescaper appendUnescaped calls. A switch rather than a func
-// value: through a func value the compiler cannot see that the C call does
-// not keep &written, and moves it to the heap.
+// Which unescaper appendUnescaped calls (unescapeInto of the backend).
 type unescapeKind int
 
 const (
-	unescapeJSON unescapeKind = iota
-	unescapeLogfmt
-	unescapeAccess
+	unescapeJSON   unescapeKind = iota // log_unescape_json
+	unescapeLogfmt                     // log_unescape_logfmt
+	unescapeAccess                     // log_unescape_access
+	unescapeSD                         // log_syslog_unescape_param
 )
 
 // appendUnescaped appends the decoded raw to dst. Decoding never makes
@@ -113,22 +106,11 @@ func appendUnescaped(dst, raw []byte, kind unescapeKind) ([]byte, error) {
 		copy(grown, dst)
 		dst = grown
 	}
-	room := dst[n : n+len(raw)]
-	var written C.size_t
-	r, rl, o, oc := bytesPtr(raw), C.size_t(len(raw)), bytesPtr(room), C.size_t(len(room))
-	var st C.int32_t
-	switch kind {
-	case unescapeJSON:
-		st = C.log_unescape_json(r, rl, o, oc, &written)
-	case unescapeLogfmt:
-		st = C.log_unescape_logfmt(r, rl, o, oc, &written)
-	default:
-		st = C.log_unescape_access(r, rl, o, oc, &written)
-	}
+	written, st := unescapeInto(kind, raw, dst[n:n+len(raw)])
 	if st < 0 {
-		return dst[:n], Code(st)
+		return dst[:n], statusErr(st)
 	}
-	return dst[:n+int(written)], nil
+	return dst[:n+written], nil
 }
 
 // AppendUnescapedJSON appends the decoded form of a JSON string body (a
@@ -151,11 +133,4 @@ func AppendUnescapedLogfmt(dst, raw []byte) ([]byte, error) {
 // backslash is kept as it is.
 func AppendUnescapedAccess(dst, raw []byte) ([]byte, error) {
 	return appendUnescaped(dst, raw, unescapeAccess)
-}
-
-// bytesPtr is the C view of b's data: nil for a nil slice, a valid (maybe
-// dangling-but-unused) pointer for an empty one. The C side never reads it
-// when the length is 0.
-func bytesPtr(b []byte) *C.uint8_t {
-	return (*C.uint8_t)(unsafe.SliceData(b))
 }

@@ -263,5 +263,6 @@ case ${1:-} in
   verify) cmd_verify ;;
   localize) shift; [ $# -ge 2 ] || die "usage: $0 localize IN.a OUT.a [PREFIX]"; cmd_localize "$@" ;;
   source-hash) source_hash ;;
-  *) echo "usage: $0 build|check|verify|localize|source-hash" >&2; exit 2 ;;
+  source-lines) source_lines ;; # scripts/wasm.sh hashes the same sources
+  *) echo "usage: $0 build|check|verify|localize|source-hash|source-lines" >&2; exit 2 ;;
 esac

@@ -14,8 +14,16 @@
 //! Services that ingest access logs and JSON lines spend most of their
 //! parsing time in copies and allocations (Go's `encoding/json` allocates
 //! ~15 times for a typical log line) or in backtracking regexes. logspan
-//! finds the fields with byte scans (`memchr`, SWAR) and reports where they
-//! are; you decide what to copy or convert.
+//! finds the fields with vector instructions and byte scans and reports
+//! where they are; you decide what to copy or convert.
+//!
+//! ## How
+//! The access log runs on a SIMD structural engine ([`simd`]): each line
+//! is classified 64 bytes at a time into bitmasks (spaces, quotes,
+//! brackets), with AVX-512BW, AVX2, SSE2 or NEON picked once at run time,
+//! and a walker jumps from field to field along the masks. The other
+//! formats are single-pass scalar parsers (`memchr`, SWAR). Every fast
+//! path is tested against a plain scalar reference of the same rules.
 //!
 //! ## Example: an access-log line
 //! ```
@@ -74,6 +82,8 @@ mod span;
 mod spec;
 pub mod syslog;
 pub mod values;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 pub use error::{Error, SpecError, LOG_OK};
 pub use formats::access::{

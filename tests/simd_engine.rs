@@ -91,8 +91,10 @@ fn well_formed() -> impl Strategy<Value = Vec<u8>> {
         "[0-9]{3}",
         "[0-9]{1,9}|-",
         prop::option::of((
-            "([ -~&&[^\"\\\\]]|\\\\[\"\\\\])*".prop_map(|s| s.chars().take(150).collect::<String>()),
-            "([ -~&&[^\"\\\\]]|\\\\[\"\\\\])*".prop_map(|s| s.chars().take(300).collect::<String>()),
+            "([ -~&&[^\"\\\\]]|\\\\[\"\\\\])*"
+                .prop_map(|s| s.chars().take(150).collect::<String>()),
+            "([ -~&&[^\"\\\\]]|\\\\[\"\\\\])*"
+                .prop_map(|s| s.chars().take(300).collect::<String>()),
         )),
     )
         .prop_map(|(h, u, t, m, p, proto, s, b, tail)| {
@@ -147,7 +149,13 @@ fn check_batch(lines: &[Vec<u8>], crlf: bool) -> Result<(), TestCaseError> {
             } else {
                 *s
             };
-            prop_assert_eq!(spans[k * LOG_FAST_FIELDS + f], want, "line {} field {}", k, f);
+            prop_assert_eq!(
+                spans[k * LOG_FAST_FIELDS + f],
+                want,
+                "line {} field {}",
+                k,
+                f
+            );
         }
     }
     Ok(())

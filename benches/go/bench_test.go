@@ -206,14 +206,15 @@ func BenchmarkParallel(b *testing.B) {
 // TestCrossCheck: every implementation of every job returns logspan's
 // accepted-line count and checksum on the job's corpus (the shipped
 // samples, or $LOGSPAN_BENCH_CORPUS). With $LOGSPAN_BENCH_OUT set, the
-// results go to $LOGSPAN_BENCH_OUT/go-meta.jsonl for the report.
+// results go to $LOGSPAN_BENCH_OUT/go-meta.jsonl (go-meta-wasm.jsonl for
+// the no-cgo build, see Impls) for the report.
 func TestCrossCheck(t *testing.T) {
 	var out *os.File
 	if dir := os.Getenv("LOGSPAN_BENCH_OUT"); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Create(filepath.Join(dir, "go-meta.jsonl"))
+		f, err := os.Create(filepath.Join(dir, MetaFile()))
 		if err != nil {
 			t.Fatal(err)
 		}

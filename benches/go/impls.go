@@ -800,8 +800,37 @@ func goSyslog() (LineFunc, func()) {
 
 // ---------------------------------------------------------------- the table
 
-// Impls lists every implementation, job by job, in report order.
+// Impls lists every implementation, job by job, in report order. Built
+// with -tags logspan_wasm (the package's no-cgo path: its embedded
+// WebAssembly module under wazero), it lists only logspan's Batch and
+// per-line rows, named logspan_nocgo/...: benches/bench.sh runs that
+// binary after the cgo one, and the report puts the rows side by side.
 func Impls() []Impl {
+	all := impls()
+	if logspan.Backend() != "wasm" {
+		return all
+	}
+	var nocgo []Impl
+	for _, im := range all {
+		switch im.Name {
+		case "logspan/Batch", "logspan/ParseFast_per_line", "logspan/Parser.Parse_per_line":
+			im.Name = "logspan_nocgo/" + im.Name[len("logspan/"):]
+			nocgo = append(nocgo, im)
+		}
+	}
+	return nocgo
+}
+
+// MetaFile is where TestCrossCheck writes its results: one file per
+// backend, so that the no-cgo run does not overwrite the cgo one's.
+func MetaFile() string {
+	if logspan.Backend() == "wasm" {
+		return "go-meta-wasm.jsonl"
+	}
+	return "go-meta.jsonl"
+}
+
+func impls() []Impl {
 	var simdSkip string
 	if !simdjson.SupportedCPU() {
 		simdSkip = "simdjson-go needs AVX2 and CLMUL"

@@ -1,7 +1,12 @@
 //! log_parse_fast on arbitrary bytes, checked against the naive reference
-//! implementation of the same rules (differential), for all three modes.
+//! implementation of the same rules (differential), for all three modes;
+//! and every level of the SIMD engine this CPU has (plus the portable
+//! ScalarBlock walker) against the scalar parser it was written from:
+//! same status, same error code, same spans and flags.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use logspan::formats::access_fast::parse_fast_at;
+use logspan::simd::{available_levels, Level};
 use logspan::{Parser, Span, LOG_FAST_FIELDS};
 
 #[path = "../../tests/reference/access.rs"]
@@ -40,6 +45,14 @@ fuzz_target!(|data: &[u8]| {
             reference::parse(data, mode).is_ok(),
             "{spec}"
         );
+    }
+    let mut want = [Span::ABSENT; LOG_FAST_FIELDS];
+    let want_r = parse_fast_at(Some(Level::Fallback), data, &mut want);
+    let engines = available_levels().into_iter().map(Some).chain([None]);
+    for e in engines {
+        let mut got = [Span { off: 1, len: 1, flags: 1 }; LOG_FAST_FIELDS];
+        assert_eq!(parse_fast_at(e, data, &mut got), want_r, "engine {e:?}");
+        assert_eq!(got, want, "engine {e:?}");
     }
     assert_eq!(data, &copy[..], "input untouched");
 });

@@ -164,7 +164,12 @@ fn quoted(line: &[u8], pos: usize) -> Result<(usize, usize, u32), Error> {
 /// line when `end_ok`. Returns the position after the space, or `None` at
 /// the end of the line.
 #[inline(always)]
-pub(crate) fn separator(line: &[u8], pos: usize, bad: Error, end_ok: bool) -> Result<Option<usize>, Error> {
+pub(crate) fn separator(
+    line: &[u8],
+    pos: usize,
+    bad: Error,
+    end_ok: bool,
+) -> Result<Option<usize>, Error> {
     match line.get(pos) {
         Some(b' ') => Ok(Some(pos + 1)),
         Some(_) => Err(bad),

@@ -17,11 +17,12 @@
 //! | `Avx2` | two `__m256i` | x86_64 with AVX2, detected at run time |
 //! | `Sse2` | four `__m128i` | every x86_64 |
 //! | `Neon` | four `uint8x16_t` | every aarch64 |
+//! | `Simd128` | four `v128` | wasm32 built with `+simd128` (the Go module's no-cgo build) |
 //! | `Fallback` | none: the formats' scalar reference parsers run | everything else (wasm32, Miri) |
 //!
 //! The level is detected once and cached in an atomic ([`level`]). It can be
 //! lowered (never raised above what the CPU has) with the environment
-//! variable `LOGSPAN_SIMD=fallback|sse2|avx2|avx512|neon`, read once at
+//! variable `LOGSPAN_SIMD=fallback|sse2|avx2|avx512|neon|simd128`, read once at
 //! detection: that is how the benchmarks compare levels and how a suspected
 //! engine bug can be ruled out in production without a rebuild.
 //!
@@ -35,11 +36,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm32;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) use aarch64::NeonBlock;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) use wasm32::Simd128Block;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use x86_64::{Avx2Block, Avx512Block, Sse2Block};
 
@@ -176,7 +181,11 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
 /// The first set bit of `select(masks[b])` at bit position `from` or
 /// later (positions count from the start of block 0), if any.
 #[inline(always)]
-pub(crate) fn next_bit<M: Copy>(masks: &[M], from: usize, select: impl Fn(&M) -> u64) -> Option<usize> {
+pub(crate) fn next_bit<M: Copy>(
+    masks: &[M],
+    from: usize,
+    select: impl Fn(&M) -> u64,
+) -> Option<usize> {
     let mut b = from / 64;
     let first = masks.get(b)?;
     let mut bits = select(first) & (u64::MAX << (from % 64));
@@ -203,6 +212,8 @@ pub enum Level {
     Avx512 = 4,
     /// aarch64 baseline, 16-byte vectors.
     Neon = 5,
+    /// WebAssembly compiled with `simd128`, 16-byte vectors.
+    Simd128 = 6,
 }
 
 impl Level {
@@ -214,6 +225,7 @@ impl Level {
             Level::Avx2 => "avx2",
             Level::Avx512 => "avx512",
             Level::Neon => "neon",
+            Level::Simd128 => "simd128",
         }
     }
 
@@ -224,6 +236,7 @@ impl Level {
             3 => Level::Avx2,
             4 => Level::Avx512,
             5 => Level::Neon,
+            6 => Level::Simd128,
             _ => return None,
         })
     }
@@ -235,6 +248,7 @@ impl Level {
             Level::Avx2,
             Level::Avx512,
             Level::Neon,
+            Level::Simd128,
         ]
         .into_iter()
         .find(|l| l.name().eq_ignore_ascii_case(name.trim()))
@@ -242,6 +256,7 @@ impl Level {
 }
 
 /// Every level this CPU can run, best last. `Fallback` is always there.
+#[allow(unused_mut)] // no vector level on some targets
 pub fn available_levels() -> Vec<Level> {
     let mut v = vec![Level::Fallback];
     #[cfg(all(target_arch = "x86_64", not(miri)))]
@@ -257,6 +272,10 @@ pub fn available_levels() -> Vec<Level> {
     #[cfg(all(target_arch = "aarch64", not(miri)))]
     {
         v.push(Level::Neon);
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+    {
+        v.push(Level::Simd128);
     }
     v
 }
@@ -298,10 +317,18 @@ mod tests {
         (0..64).fold(0, |m, i| m | (((block[i] == byte) as u64) << i))
     }
 
-    fn check_block<B: Block64>(block: &[u8; 64], eq: impl Fn(B, u8) -> u64, load: impl Fn(&[u8; 64]) -> B) {
+    fn check_block<B: Block64>(
+        block: &[u8; 64],
+        eq: impl Fn(B, u8) -> u64,
+        load: impl Fn(&[u8; 64]) -> B,
+    ) {
         let b = load(block);
         for byte in PROBES.iter().copied().chain([b'a', b'0']) {
-            assert_eq!(eq(b, byte), naive(block, byte), "byte {byte:#x} in {block:?}");
+            assert_eq!(
+                eq(b, byte),
+                naive(block, byte),
+                "byte {byte:#x} in {block:?}"
+            );
         }
     }
 
@@ -334,7 +361,11 @@ mod tests {
     fn scalar_block_is_the_naive_comparison() {
         for b in blocks() {
             // SAFETY: ScalarBlock needs no target feature; `b` is 64 bytes.
-            check_block::<ScalarBlock>(&b, |v, c| unsafe { v.eq(c) }, |b| unsafe { ScalarBlock::load(b.as_ptr()) });
+            check_block::<ScalarBlock>(
+                &b,
+                |v, c| unsafe { v.eq(c) },
+                |b| unsafe { ScalarBlock::load(b.as_ptr()) },
+            );
         }
     }
 
@@ -344,14 +375,26 @@ mod tests {
         let levels = available_levels();
         for b in blocks() {
             // SAFETY: SSE2 is baseline on x86_64; `b` is 64 bytes.
-            check_block::<Sse2Block>(&b, |v, c| unsafe { v.eq(c) }, |b| unsafe { Sse2Block::load(b.as_ptr()) });
+            check_block::<Sse2Block>(
+                &b,
+                |v, c| unsafe { v.eq(c) },
+                |b| unsafe { Sse2Block::load(b.as_ptr()) },
+            );
             if levels.contains(&Level::Avx2) {
                 // SAFETY: AVX2 was detected; `b` is 64 bytes.
-                check_block::<Avx2Block>(&b, |v, c| unsafe { v.eq(c) }, |b| unsafe { Avx2Block::load(b.as_ptr()) });
+                check_block::<Avx2Block>(
+                    &b,
+                    |v, c| unsafe { v.eq(c) },
+                    |b| unsafe { Avx2Block::load(b.as_ptr()) },
+                );
             }
             if levels.contains(&Level::Avx512) {
                 // SAFETY: AVX-512BW was detected; `b` is 64 bytes.
-                check_block::<Avx512Block>(&b, |v, c| unsafe { v.eq(c) }, |b| unsafe { Avx512Block::load(b.as_ptr()) });
+                check_block::<Avx512Block>(
+                    &b,
+                    |v, c| unsafe { v.eq(c) },
+                    |b| unsafe { Avx512Block::load(b.as_ptr()) },
+                );
             }
         }
     }
@@ -361,7 +404,11 @@ mod tests {
     fn neon_block_agrees_with_naive() {
         for b in blocks() {
             // SAFETY: NEON is baseline on aarch64; `b` is 64 bytes.
-            check_block::<NeonBlock>(&b, |v, c| unsafe { v.eq(c) }, |b| unsafe { NeonBlock::load(b.as_ptr()) });
+            check_block::<NeonBlock>(
+                &b,
+                |v, c| unsafe { v.eq(c) },
+                |b| unsafe { NeonBlock::load(b.as_ptr()) },
+            );
         }
     }
 

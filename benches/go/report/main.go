@@ -80,8 +80,13 @@ func (r *Row) median() float64 { return median(r.NsLine) }
 func (r *Row) mbps() float64 {
 	return float64(r.Bytes) / float64(r.Lines) / r.median() * 1e3
 }
-func (r *Row) isLogspan() bool { return strings.HasPrefix(r.Impl, "logspan/") }
-func (r *Row) isFloor() bool   { return strings.HasPrefix(r.Impl, "floor/") }
+
+// isLogspan: logspan's rows, the cgo build's (logspan/) and the no-cgo
+// build's (logspan_nocgo/, the package's WebAssembly path).
+func (r *Row) isLogspan() bool {
+	return strings.HasPrefix(r.Impl, "logspan/") || strings.HasPrefix(r.Impl, "logspan_nocgo/")
+}
+func (r *Row) isFloor() bool { return strings.HasPrefix(r.Impl, "floor/") }
 
 // isPeer: an implementation that extracts the job's fields (not a floor,
 // not a validator that extracts nothing).
@@ -241,6 +246,25 @@ func goRows() ([]*Row, error) {
 	runs, order, err := parseGoBench(filepath.Join(*in, "go-bench.txt"))
 	if err != nil {
 		return nil, err
+	}
+	// The no-cgo run (-tags logspan_wasm), when there is one: its rows are
+	// named logspan_nocgo/...
+	if _, err := os.Stat(filepath.Join(*in, "go-bench-wasm.txt")); err == nil {
+		if err := readJSONL(filepath.Join(*in, "go-meta-wasm.jsonl"), func(m map[string]any) {
+			meta[str(m, "job")+"/"+str(m, "impl")] = m
+		}); err != nil {
+			return nil, err
+		}
+		wruns, worder, err := parseGoBench(filepath.Join(*in, "go-bench-wasm.txt"))
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range worder {
+			if _, dup := runs[name]; !dup {
+				order = append(order, name)
+			}
+			runs[name] = append(runs[name], wruns[name]...)
+		}
 	}
 	var rows []*Row
 	for _, name := range order {
@@ -685,7 +709,8 @@ func main() {
 	}
 	p("go modules: %s\n", strings.Join(mods, ",\n            "))
 	p("rust build: cargo bench profile (release: lto=\"thin\", codegen-units=1), default x86-64 target;\n")
-	p("            memchr, regex and simd-json pick AVX2 at run time\n")
+	p("            memchr, regex and simd-json pick AVX2 at run time; logspan's SIMD engine\n")
+	p("            picks AVX-512BW where the CPU has it, else AVX2 (`@fallback` rows: without the engine)\n")
 	p("```\n\nCommands of this run (benches/bench.sh):\n\n```\n")
 	cmds, _ := os.ReadFile(filepath.Join(*in, "commands.txt"))
 	p("%s", cmds)
@@ -795,6 +820,38 @@ func main() {
 		p("| %s | %s | %s | %+.1f ns | %s |\n", job, fmtNs(rb.median()), fmtNs(gb.median()), gb.median()-rb.median(), pp)
 	}
 	p("\n")
+
+	// ---- no cgo
+	if find(goR, "logspan_nocgo/Batch") != nil {
+		p("## Go without cgo: the WebAssembly path vs cgo\n\n")
+		p("Built with `CGO_ENABLED=0` (here `-tags logspan_wasm`, which selects the same path in a cgo\n")
+		p("build), the Go package runs the Rust parsers compiled to WebAssembly, embedded in the package,\n")
+		p("with wazero (pure Go): no C compiler needed. Each Batch call copies its bytes into the module's\n")
+		p("memory and the spans out (once per call, not per line). Same corpora, same checksums; the rows\n")
+		p("come from a second test binary run right after the cgo one. Regexp / encoding/json: the Go\n")
+		p("library a user would otherwise pick.\n\n")
+		p("| job | Go Batch, cgo | Go Batch, no cgo | no cgo ÷ cgo | per line, no cgo (`Parser.Parse`) | Go regexp / encoding/json | its ÷ no-cgo Batch |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		peerOf := map[string]string{"access": "regexp/FindSubmatchIndex", "json": "encoding_json/struct",
+			"logfmt": "regexp/FindAllSubmatchIndex", "syslog": "regexp/5424_then_3164"}
+		for _, job := range jobs {
+			rows := byJob(goR, job, "")
+			cg, nc := find(rows, "logspan/Batch"), find(rows, "logspan_nocgo/Batch")
+			if cg == nil || nc == nil {
+				continue
+			}
+			pp, peer, pr := "–", "–", "–"
+			if r := find(rows, "logspan_nocgo/Parser.Parse_per_line"); r != nil {
+				pp = fmtNs(r.median())
+			}
+			if r := find(rows, peerOf[job]); r != nil {
+				peer = fmt.Sprintf("`%s` %s", r.Impl, fmtNs(r.median()))
+				pr = fmtRatio(r.median() / nc.median())
+			}
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", job, fmtNs(cg.median()), fmtNs(nc.median()),
+				fmtRatio(nc.median()/cg.median()), pp, peer, pr)
+		}
+		p("\n")
+	}
 
 	// ---- parallel
 	if len(parOrder) > 0 {
@@ -960,7 +1017,8 @@ func writeCallgrind(b *strings.Builder) {
 	fmt.Fprintf(b, "pass, so set-up (regex compilation, buffer growth) is excluded. Per-line rows subtract the same\n")
 	fmt.Fprintf(b, "loop with a closure that parses nothing (`empty`); `logspan/batch` and the floor run over the\n")
 	fmt.Fprintf(b, "lines as one buffer and include the line splitting. A regression in a parser shows here as a\n")
-	fmt.Fprintf(b, "change in its row, whatever the machine's load.\n\n")
+	fmt.Fprintf(b, "change in its row, whatever the machine's load. valgrind does not emulate AVX-512, so\n")
+	fmt.Fprintf(b, "logspan's SIMD engine runs its AVX2 level here (AVX-512BW in the timed runs above).\n\n")
 	fmt.Fprintf(b, "| job | implementation | instructions/line | instructions/byte | × logspan |\n|---|---|---:|---:|---:|\n")
 	sizes := map[string]float64{}
 	for _, r := range recs {

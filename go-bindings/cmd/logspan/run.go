@@ -403,8 +403,12 @@ func (r *runState) report(w io.Writer) {
 	if text || len(r.failures) > 0 {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "speed     %s lines, %s in %s%s\n", thousands(r.lines), bytesString(r.size),
-		r.elapsed.Round(time.Microsecond), speed)
+	backend := ""
+	if logspan.Backend() != "cgo" {
+		backend = " (" + logspan.Backend() + ": no cgo)"
+	}
+	fmt.Fprintf(w, "speed     %s lines, %s in %s%s%s\n", thousands(r.lines), bytesString(r.size),
+		r.elapsed.Round(time.Microsecond), speed, backend)
 }
 
 func (r *runState) where(s sample) string {
