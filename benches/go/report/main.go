@@ -889,6 +889,19 @@ func main() {
 	// ---- callgrind
 	writeCallgrind(&b)
 
+	// ---- flame graphs (make flamegraph), when they are there
+	if _, err := os.Stat(filepath.Join(*root, "docs", "flamegraphs", "go-logspan.svg")); err == nil {
+		p("## Flame graphs\n\n")
+		p("`make flamegraph` (scripts/flamegraph.sh: `perf record -e cpu-clock -g`, drawn with inferno)\n")
+		p("records the same access-log loop in Go with `regexp`, in Go with logspan's Batch, and in Rust.\n")
+		p("They are recorded by their own command, not by this run; the README says what they show.\n\n")
+		p("<table><tr>\n")
+		for _, f := range []string{"go-regexp", "go-logspan", "rust-logspan"} {
+			p("<td><a href=\"docs/flamegraphs/%s.svg\"><img src=\"docs/flamegraphs/%s.svg\" alt=\"%s flame graph\"></a></td>\n", f, f, f)
+		}
+		p("</tr><tr><td align=\"center\">Go <code>regexp</code></td><td align=\"center\">Go + logspan Batch</td><td align=\"center\">Rust logspan</td></tr></table>\n\n")
+	}
+
 	// ---- checks
 	p("## Cross-checks (one full pass each, before timing)\n\n")
 	p("Checksum per accepted line — access: len(remote_addr)+len(time)+len(request)+status; json:\n")
