@@ -87,6 +87,19 @@ source_hash() {
   { echo "recipe $RECIPE"; source_lines; } | sha256sum | cut -d' ' -f1
 }
 
+# The sources that changed since MANIFEST was written, one per line
+# ("new", "changed" or "removed" and the path): its "source <sha256>
+# <path>" lines against the current ones. Shared with scripts/wasm.sh.
+changed_sources() {
+  { grep '^source ' "$1" | sed 's/^/old /'; source_lines | sed 's/^/new /'; } |
+    awk '$1 == "old" { old[$4] = $3 } $1 == "new" { cur[$4] = $3 }
+         END {
+           for (f in cur) if (!(f in old)) print "        new      " f
+             else if (old[f] != cur[f]) print "        changed  " f
+           for (f in old) if (!(f in cur)) print "        removed  " f
+         }' | LC_ALL=C sort -k2
+}
+
 crate_version() { sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1; }
 abi_version() { sed -n 's/^pub const LOG_ABI_VERSION: u32 = \([0-9]*\);$/\1/p' src/ffi.rs; }
 rustc_version() { rustc --version | sed 's/^rustc //'; }
@@ -194,14 +207,7 @@ cmd_check() {
   if [ "$want" != "$got" ]; then
     echo "FAIL: the prebuilt libraries in $LIBDIR/ are stale: the Rust sources changed" >&2
     echo "      since they were built:" >&2
-    # "source <sha256> <path>" lines: the manifest's, then the current ones.
-    { grep '^source ' "$MANIFEST" | sed 's/^/old /'; source_lines | sed 's/^/new /'; } |
-      awk '$1 == "old" { old[$4] = $3 } $1 == "new" { cur[$4] = $3 }
-           END {
-             for (f in cur) if (!(f in old)) print "        new      " f
-               else if (old[f] != cur[f]) print "        changed  " f
-             for (f in old) if (!(f in cur)) print "        removed  " f
-           }' | LC_ALL=C sort -k2 >&2
+    changed_sources "$MANIFEST" >&2
     grep -qxF "recipe $RECIPE" "$MANIFEST" || echo "        (and the build recipe changed)" >&2
     echo "      Run 'make prebuilt' and commit go-bindings/lib/." >&2
     fail=1
@@ -264,5 +270,6 @@ case ${1:-} in
   localize) shift; [ $# -ge 2 ] || die "usage: $0 localize IN.a OUT.a [PREFIX]"; cmd_localize "$@" ;;
   source-hash) source_hash ;;
   source-lines) source_lines ;; # scripts/wasm.sh hashes the same sources
-  *) echo "usage: $0 build|check|verify|localize|source-hash|source-lines" >&2; exit 2 ;;
+  changed-sources) changed_sources "$2" ;; # and reports staleness the same way
+  *) echo "usage: $0 build|check|verify|localize|source-hash|source-lines|changed-sources MANIFEST" >&2; exit 2 ;;
 esac

@@ -141,13 +141,7 @@ cmd_check() {
   got=$(source_hash)
   if [ "$want" != "$got" ]; then
     echo "FAIL: $WASM is stale: the Rust sources changed since it was built:" >&2
-    { grep '^source ' "$MANIFEST" | sed 's/^/old /'; source_lines | sed 's/^/new /'; } |
-      awk '$1 == "old" { old[$4] = $3 } $1 == "new" { cur[$4] = $3 }
-           END {
-             for (f in cur) if (!(f in old)) print "        new      " f
-               else if (old[f] != cur[f]) print "        changed  " f
-             for (f in old) if (!(f in cur)) print "        removed  " f
-           }' | LC_ALL=C sort -k2 >&2
+    scripts/prebuilt.sh changed-sources "$MANIFEST" >&2
     grep -qxF "recipe $RECIPE" "$MANIFEST" || echo "        (and the build recipe changed)" >&2
     echo "      Run 'make wasm' (or 'make prebuilt') and commit $OUTDIR/." >&2
     fail=1
