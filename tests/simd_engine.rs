@@ -9,7 +9,7 @@
 //! line by line, reads past a line's end into the next) must equal the
 //! per-line reference.
 
-use logspan::formats::access_fast::parse_fast_at;
+use logspan::formats::access_fast::{parse_fast_at, parse_spec_at};
 use logspan::simd::{available_levels, level, Level};
 use logspan::{Line, Parser, Span, LOG_FAST_FIELDS};
 use proptest::prelude::*;
@@ -17,12 +17,20 @@ use proptest::prelude::*;
 type Out = (Result<usize, logspan::Error>, [Span; LOG_FAST_FIELDS]);
 
 fn run(level: Option<Level>, line: &[u8]) -> Out {
+    run_spec(level, "access", line)
+}
+
+fn run_spec(level: Option<Level>, spec: &str, line: &[u8]) -> Out {
     let mut out = [Span {
         off: 7,
         len: 7,
         flags: 7,
     }; LOG_FAST_FIELDS];
-    let r = parse_fast_at(level, line, &mut out);
+    let r = if spec == "access" {
+        parse_fast_at(level, line, &mut out)
+    } else {
+        parse_spec_at(level, spec, line, &mut out)
+    };
     (r, out)
 }
 
@@ -33,6 +41,20 @@ fn engines() -> Vec<Option<Level>> {
 }
 
 fn check_line(line: &[u8]) -> Result<(), TestCaseError> {
+    for spec in ["combined", "common"] {
+        let want = run_spec(Some(Level::Fallback), spec, line);
+        for e in engines() {
+            let got = run_spec(e, spec, line);
+            prop_assert_eq!(
+                got,
+                want,
+                "{} engine {:?} on {:?}",
+                spec,
+                e,
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
     let want = run(Some(Level::Fallback), line);
     for e in engines() {
         let got = run(e, line);

@@ -101,11 +101,11 @@ pub(crate) fn parse_range_at(
 ) -> Result<usize, Error> {
     let out = &mut out[..mode.field_count()];
     let r = match level {
-        // SAFETY (each arm): `level()` only returns levels from
-        // `available_levels()`, and `parse_range_at`'s other callers (tests)
-        // go through `checked`, so the CPU has the target features (SSE2
-        // and NEON are baseline; simd128 is compiled in, this arm exists
-        // only in builds with it).
+        // SAFETY (each arm): whatever level the caller passes (this is
+        // reachable from the hidden public `parse_fast_at`), the AVX-512 and
+        // AVX2 arms re-test the CPU in their guard (`checked`, a cached
+        // load in std); SSE2 and NEON are baseline on their architectures;
+        // the simd128 arm exists only in builds compiled with simd128.
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         Level::Avx512 if checked(level) => unsafe { x86::parse_avx512(buf, start, end, mode, out) },
         #[cfg(all(target_arch = "x86_64", not(miri)))]
@@ -135,7 +135,9 @@ fn checked(level: Level) -> bool {
     {
         match level {
             Level::Avx512 => {
-                std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("avx2")
+                std::is_x86_feature_detected!("avx512f")
+                    && std::is_x86_feature_detected!("avx512bw")
+                    && std::is_x86_feature_detected!("avx2")
             }
             Level::Avx2 => std::is_x86_feature_detected!("avx2"),
             _ => true,
@@ -221,12 +223,35 @@ pub fn parse_fast_at(
     line: &[u8],
     out: &mut [Span; 12],
 ) -> Result<usize, Error> {
+    parse_spec_at(level, "access", line, out)
+}
+
+/// [`parse_fast_at`] for the `access`, `combined` or `common` spec
+/// (`common` writes 10 spans). Hidden, for the tests.
+///
+/// # Panics
+///
+/// On any other spec name.
+#[doc(hidden)]
+pub fn parse_spec_at(
+    level: Option<Level>,
+    spec: &str,
+    line: &[u8],
+    out: &mut [Span; 12],
+) -> Result<usize, Error> {
+    let mode = match spec {
+        "access" => AccessMode::Either,
+        "combined" => AccessMode::Combined,
+        "common" => AccessMode::Common,
+        _ => panic!("not an access-log spec: {spec}"),
+    };
     let end = crate::strip_eol(line).len();
     match level {
-        Some(level) => parse_range_at(level, line, 0, end, AccessMode::Either, out),
+        Some(level) => parse_range_at(level, line, 0, end, mode, out),
         None => {
+            let out = &mut out[..mode.field_count()];
             // SAFETY: ScalarBlock has no target features.
-            let r = unsafe { parse_with::<ScalarBlock>(line, 0, end, AccessMode::Either, out) };
+            let r = unsafe { parse_with::<ScalarBlock>(line, 0, end, mode, out) };
             if r.is_err() {
                 out.fill(Span::ABSENT);
             }
@@ -270,7 +295,7 @@ mod x86 {
     }
 
     /// # Safety
-    /// The CPU must have AVX-512F/BW and AVX2.
+    /// The CPU must have AVX-512F, AVX-512BW and AVX2.
     #[target_feature(enable = "avx512f,avx512bw,avx2")]
     pub(super) unsafe fn parse_avx512(
         buf: &[u8],
@@ -572,6 +597,22 @@ mod tests {
                 "1.2.3.4 - - [t] \"GET /{} HTTP/1.1\" 200 1 \"-\" \"ua\"",
                 "x".repeat(n)
             );
+            check(line.as_bytes());
+        }
+        // Exactly at, and one byte each side of, whole blocks and the
+        // MAX_BLOCKS limit (1024 bytes).
+        let shell = "1.2.3.4 - - [t] \"GET / HTTP/1.1\" 200 1 \"-\" \"\"".len();
+        let lens: &[usize] = if cfg!(miri) {
+            &[1024, 1025]
+        } else {
+            &[127, 128, 129, 1023, 1024, 1025]
+        };
+        for &len in lens {
+            let line = format!(
+                "1.2.3.4 - - [t] \"GET / HTTP/1.1\" 200 1 \"-\" \"{}\"",
+                "u".repeat(len - shell)
+            );
+            assert_eq!(line.len(), len);
             check(line.as_bytes());
         }
     }

@@ -13,6 +13,11 @@ use super::Block64;
 pub(crate) struct NeonBlock([uint8x16_t; 4]);
 
 /// Fold four comparison vectors into a 64-bit mask, bit i = byte i.
+///
+/// # Safety
+///
+/// Register-only NEON operations: none beyond running on aarch64, where
+/// NEON is baseline (`unsafe` because the intrinsics are).
 #[inline(always)]
 unsafe fn to_bits(c: [uint8x16_t; 4]) -> u64 {
     const WEIGHTS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];

@@ -168,9 +168,10 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
         // caller's contract.
         out[k].write(unsafe { C::classify(B::load(tail.as_ptr())) });
     }
-    // SAFETY: the loops above wrote every one of out[..blocks] (k ran from
-    // 0 to `whole` and then, if needed, the one padded block, which makes
-    // `blocks`); MaybeUninit<T> has T's layout.
+    // SAFETY: every one of out[..blocks] is written: the loop writes
+    // out[..min(whole, blocks)], and when whole < blocks then
+    // whole == blocks - 1 (whole >= floor(len / 64) >= blocks - 1), so the
+    // one padded block is the last; MaybeUninit<T> has T's layout.
     let out = unsafe { &mut *(out as *mut [MaybeUninit<C::Masks>] as *mut [C::Masks]) };
     if len % 64 != 0 {
         out[blocks - 1] = C::truncate(out[blocks - 1], (len % 64) as u32);
@@ -265,7 +266,10 @@ pub fn available_levels() -> Vec<Level> {
         if std::is_x86_feature_detected!("avx2") {
             v.push(Level::Avx2);
         }
-        if std::is_x86_feature_detected!("avx512bw") && std::is_x86_feature_detected!("avx2") {
+        if std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx2")
+        {
             v.push(Level::Avx512);
         }
     }
