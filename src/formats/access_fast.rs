@@ -86,7 +86,8 @@ pub(crate) fn parse_range(
     mode: AccessMode,
     out: &mut [Span],
 ) -> Result<usize, Error> {
-    parse_range_at(simd::level(), buf, start, end, mode, out)
+    // SAFETY: `level()` only returns levels `is_available` accepted, once.
+    unsafe { parse_range_on(simd::level(), buf, start, end, mode, out) }
 }
 
 /// [`parse_range`] at a given level. A level this CPU does not have runs
@@ -99,17 +100,36 @@ pub(crate) fn parse_range_at(
     mode: AccessMode,
     out: &mut [Span],
 ) -> Result<usize, Error> {
+    let level = if simd::is_available(level) {
+        level
+    } else {
+        Level::Fallback
+    };
+    // SAFETY: checked just above.
+    unsafe { parse_range_on(level, buf, start, end, mode, out) }
+}
+
+/// The dispatch itself: no feature test per line.
+///
+/// # Safety
+///
+/// `simd::is_available(level)` must hold.
+unsafe fn parse_range_on(
+    level: Level,
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
     let out = &mut out[..mode.field_count()];
     let r = match level {
-        // SAFETY (each arm): whatever level the caller passes (this is
-        // reachable from the hidden public `parse_fast_at`), the AVX-512 and
-        // AVX2 arms re-test the CPU in their guard (`checked`, a cached
-        // load in std); SSE2 and NEON are baseline on their architectures;
-        // the simd128 arm exists only in builds compiled with simd128.
+        // SAFETY (each arm): the CPU has the level (this function's
+        // contract); the arms exist only on the architectures they are for.
         #[cfg(all(target_arch = "x86_64", not(miri)))]
-        Level::Avx512 if checked(level) => unsafe { x86::parse_avx512(buf, start, end, mode, out) },
+        Level::Avx512 => unsafe { x86::parse_avx512(buf, start, end, mode, out) },
         #[cfg(all(target_arch = "x86_64", not(miri)))]
-        Level::Avx2 if checked(level) => unsafe { x86::parse_avx2(buf, start, end, mode, out) },
+        Level::Avx2 => unsafe { x86::parse_avx2(buf, start, end, mode, out) },
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         Level::Sse2 => unsafe { x86::parse_sse2(buf, start, end, mode, out) },
         #[cfg(all(target_arch = "aarch64", not(miri)))]
@@ -124,30 +144,6 @@ pub(crate) fn parse_range_at(
         out.fill(Span::ABSENT);
     }
     r
-}
-
-/// Whether the CPU has `level` (std caches the feature bits, so this is a
-/// load and a test).
-#[inline(always)]
-#[allow(dead_code)]
-fn checked(level: Level) -> bool {
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    {
-        match level {
-            Level::Avx512 => {
-                std::is_x86_feature_detected!("avx512f")
-                    && std::is_x86_feature_detected!("avx512bw")
-                    && std::is_x86_feature_detected!("avx2")
-            }
-            Level::Avx2 => std::is_x86_feature_detected!("avx2"),
-            _ => true,
-        }
-    }
-    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
-    {
-        let _ = level;
-        true
-    }
 }
 
 /// The scalar reference parser, with spans moved to `buf`'s offsets.

@@ -242,46 +242,53 @@ impl Level {
         })
     }
 
+    /// Every level, in the order `available_levels` lists them.
+    const ALL: [Level; 6] = [
+        Level::Fallback,
+        Level::Sse2,
+        Level::Avx2,
+        Level::Avx512,
+        Level::Neon,
+        Level::Simd128,
+    ];
+
     fn from_name(name: &str) -> Option<Level> {
-        [
-            Level::Fallback,
-            Level::Sse2,
-            Level::Avx2,
-            Level::Avx512,
-            Level::Neon,
-            Level::Simd128,
-        ]
-        .into_iter()
-        .find(|l| l.name().eq_ignore_ascii_case(name.trim()))
+        Level::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Whether this CPU (and this build) can run `level`. std caches the CPU
+/// feature bits, so this is a few loads and tests.
+pub fn is_available(level: Level) -> bool {
+    match level {
+        Level::Fallback => true,
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Sse2 => true,
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx2 => std::is_x86_feature_detected!("avx2"),
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx512 => {
+            std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(all(target_arch = "aarch64", not(miri)))]
+        Level::Neon => true,
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+        Level::Simd128 => true,
+        #[allow(unreachable_patterns)]
+        _ => false,
     }
 }
 
 /// Every level this CPU can run, best last. `Fallback` is always there.
-#[allow(unused_mut)] // no vector level on some targets
 pub fn available_levels() -> Vec<Level> {
-    let mut v = vec![Level::Fallback];
-    #[cfg(all(target_arch = "x86_64", not(miri)))]
-    {
-        v.push(Level::Sse2);
-        if std::is_x86_feature_detected!("avx2") {
-            v.push(Level::Avx2);
-        }
-        if std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx2")
-        {
-            v.push(Level::Avx512);
-        }
-    }
-    #[cfg(all(target_arch = "aarch64", not(miri)))]
-    {
-        v.push(Level::Neon);
-    }
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
-    {
-        v.push(Level::Simd128);
-    }
-    v
+    Level::ALL
+        .into_iter()
+        .filter(|&l| is_available(l))
+        .collect()
 }
 
 static LEVEL: AtomicU8 = AtomicU8::new(0);
