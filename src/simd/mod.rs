@@ -125,13 +125,29 @@ pub(crate) trait Classes {
     /// `masks` with every bit at or above `keep` cleared (`keep` < 64):
     /// the bytes past the end of the line.
     fn truncate(masks: Self::Masks, keep: u32) -> Self::Masks;
+
+    /// Whether [`Classes::shift_down`] is implemented. When it is, a last
+    /// block that would cross the end of the buffer is classified from the
+    /// buffer's last 64 bytes and shifted, instead of copied into a padded
+    /// block (a single line passed alone ends its buffer: that copy was
+    /// the larger part of its classification cost).
+    const SHIFTS: bool = false;
+
+    /// `masks` with every bit moved down by `by` (`0 < by < 64`), zeros
+    /// coming in at the top. Only called when [`Classes::SHIFTS`] is true.
+    #[inline(always)]
+    fn shift_down(masks: Self::Masks, by: u32) -> Self::Masks {
+        let _ = by;
+        masks
+    }
 }
 
 /// Classify `buf[start..end]` into `out[..ceil((end - start) / 64)]` and
 /// return that prefix, now initialized: block `k` covers `start + 64k ..`;
-/// bits for bytes at or past `end` are clear. Reads past `end` stay inside `buf` (the rest of a batch); when a
-/// block would cross the end of `buf`, its bytes are first copied into a
-/// zero-padded local block. Returns the number of blocks.
+/// bits for bytes at or past `end` are clear. Reads past `end` stay inside
+/// `buf` (the rest of a batch); a block that would cross the end of `buf`
+/// is classified from `buf`'s last 64 bytes and shifted
+/// ([`Classes::SHIFTS`]), or else copied into a zero-padded local block.
 ///
 /// # Safety
 ///
@@ -160,13 +176,25 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
         k += 1;
     }
     if k < blocks {
-        // The last block crosses the end of `buf`: pad it.
-        let mut tail = [0u8; 64];
+        // The last block crosses the end of `buf`.
         let from = start + 64 * k;
-        tail[..buf.len() - from].copy_from_slice(&buf[from..]);
-        // SAFETY: `tail` is 64 readable bytes; target features: the
-        // caller's contract.
-        out[k].write(unsafe { C::classify(B::load(tail.as_ptr())) });
+        if C::SHIFTS && buf.len() >= 64 {
+            // Classify the buffer's last 64 bytes, which start `by` bytes
+            // before `from` (0 < by < 64, as from + 64 > buf.len() > from),
+            // and move the bits down to block k's positions.
+            let last = buf.len() - 64;
+            // SAFETY: last + 64 == buf.len(), so the 64 bytes are inside
+            // `buf`; target features: the caller's contract.
+            let m = unsafe { C::classify(B::load(buf.as_ptr().add(last))) };
+            out[k].write(C::shift_down(m, (from - last) as u32));
+        } else {
+            // Too short for that: pad a copy.
+            let mut tail = [0u8; 64];
+            tail[..buf.len() - from].copy_from_slice(&buf[from..]);
+            // SAFETY: `tail` is 64 readable bytes; target features: the
+            // caller's contract.
+            out[k].write(unsafe { C::classify(B::load(tail.as_ptr())) });
+        }
     }
     // SAFETY: every one of out[..blocks] is written: the loop writes
     // out[..min(whole, blocks)], and when whole < blocks then
