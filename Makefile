@@ -157,7 +157,7 @@ miri:
 	@# compiled out, so this runs the walker over the portable ScalarBlock
 	@# (classify_range's pointer arithmetic, padding, MaybeUninit) against
 	@# the scalar reference, on a sample of the cuts and byte flips.
-	$(CARGO) +nightly miri test --lib -- simd:: access_fast::
+	$(CARGO) +nightly miri test --lib -- simd:: access_fast:: pattern_fast::
 
 # ---------------------------------------------------------------- demo
 demo: lib

@@ -142,6 +142,14 @@ impl Parser {
         (0..self.field_count()).find(|&i| self.field_name(i) == Some(name))
     }
 
+    /// The compiled pattern of a `pattern:`/`nginx:`/`apache:` spec.
+    pub(crate) fn pattern_spec(&self) -> Option<&PatternSpec> {
+        match &self.format {
+            Format::Pattern(spec) => Some(spec),
+            _ => None,
+        }
+    }
+
     /// Parse one line (a trailing `\n` or `\r\n` is ignored) into
     /// `out[..field_count()]`, returning how many fields are present.
     ///

@@ -6,9 +6,12 @@
 //! spans; when the regex does not match, neither does the pattern. For every
 //! mode, spans lie inside the input and go forward in field order. An
 //! `nginx:` format gives the spans of the `pattern:` expression it
-//! translates to (each `$var` a capture), with `-` values absent.
+//! translates to (each `$var` a capture), with `-` values absent. Every
+//! SIMD engine level gives the same result as the production path.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use logspan::formats::pattern_fast::parse_at;
+use logspan::simd::{available_levels, Level};
 use logspan::{Error, Parser, Span};
 
 #[path = "../common.rs"]
@@ -174,6 +177,14 @@ fuzz_target!(|data: &[u8]| {
         p.field_count() + 1
     ];
     let got = p.parse(line, &mut out);
+    // Every SIMD level (and the portable walker, and the reference) agrees
+    // with the production path, error codes included.
+    let levels = available_levels().into_iter().map(Some).chain([None, Some(Level::Fallback)]);
+    for level in levels {
+        let mut lo = vec![Span::ABSENT; p.field_count()];
+        assert_eq!(parse_at(level, line, &p, &mut lo), got, "engine {level:?}");
+        assert_eq!(&lo[..], &out[..p.field_count()], "engine {level:?}");
+    }
     assert_eq!(
         out[p.field_count()],
         Span {

@@ -8,5 +8,6 @@ pub mod auto;
 pub mod json;
 pub mod logfmt;
 pub mod pattern;
+pub mod pattern_fast;
 pub mod regex;
 pub mod syslog;

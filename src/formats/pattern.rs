@@ -55,16 +55,29 @@ struct Step {
 /// A literal to search for: one byte (plain memchr, the common case of a
 /// space or a quote) or a prebuilt memmem searcher.
 #[derive(Clone, Debug)]
-struct Literal {
-    bytes: Box<[u8]>,
+pub(crate) struct Literal {
+    pub(crate) bytes: Box<[u8]>,
     finder: Finder<'static>,
+    /// Index of the literal's first byte in [`PatternSpec::first_bytes`]
+    /// (the SIMD engine's mask to search), when the spec has an engine plan.
+    pub(crate) class: u8,
+    /// The literal's first four bytes, little-endian, and the mask of the
+    /// ones it has: one compare checks a candidate of up to four bytes.
+    pub(crate) head: u32,
+    pub(crate) head_mask: u32,
 }
 
 impl Literal {
     fn new(bytes: &[u8]) -> Literal {
+        let mut head = [0u8; 4];
+        let n = bytes.len().min(4);
+        head[..n].copy_from_slice(&bytes[..n]);
         Literal {
             bytes: bytes.into(),
             finder: Finder::new(bytes).into_owned(),
+            class: u8::MAX,
+            head: u32::from_le_bytes(head),
+            head_mask: u32::MAX.checked_shr(8 * (4 - n as u32)).unwrap_or(0),
         }
     }
 
@@ -95,8 +108,14 @@ impl Literal {
 pub(crate) struct PatternSpec {
     prefix: Box<[u8]>,
     steps: Box<[Step]>,
-    fields: usize,
+    pub(crate) fields: usize,
     dash_is_absent: bool,
+    /// The distinct first bytes of the literals searched for (not the
+    /// prefix nor a final literal, which are compared in place), when there
+    /// are at most [`pattern_fast::MAX_CLASSES`](super::pattern_fast::MAX_CLASSES)
+    /// of them: the SIMD engine classifies a line by these bytes once, and
+    /// each search is then a walk over one mask. Empty: no engine plan.
+    pub(crate) first_bytes: Box<[u8]>,
 }
 
 /// Compile a `pattern:` expression (`base` = its byte position in the
@@ -217,18 +236,52 @@ fn build(
         };
         steps.push(Step { slot, until, last });
     }
+    // The engine plan: one mask per distinct first byte of a searched
+    // literal.
+    let mut first_bytes = Vec::new();
+    for step in &mut steps {
+        if let (Some(lit), false) = (&mut step.until, step.last) {
+            let b = lit.bytes[0];
+            let class = match first_bytes.iter().position(|&x| x == b) {
+                Some(c) => c,
+                None => {
+                    first_bytes.push(b);
+                    first_bytes.len() - 1
+                }
+            };
+            lit.class = class as u8;
+        }
+    }
+    if first_bytes.len() > super::pattern_fast::MAX_CLASSES {
+        first_bytes.clear();
+    }
     Ok(PatternSpec {
         prefix: prefix.into_boxed_slice(),
         steps: steps.into_boxed_slice(),
         fields,
         dash_is_absent,
+        first_bytes: first_bytes.into_boxed_slice(),
     })
 }
 
 /// Parse one line into `out[..field_count]`; returns the present count.
 pub(crate) fn parse(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize, Error> {
+    if !spec.first_bytes.is_empty() {
+        return super::pattern_fast::parse(line, spec, out);
+    }
+    parse_reference(line, spec, out)
+}
+
+/// [`parse`] with memchr/memmem searches: the reference the engine is
+/// tested against, and the path of specs without an engine plan.
+pub(crate) fn parse_reference(
+    line: &[u8],
+    spec: &PatternSpec,
+    out: &mut [Span],
+) -> Result<usize, Error> {
     let out = &mut out[..spec.fields];
-    match match_line(crate::strip_eol(line), spec, out) {
+    let find = |line: &[u8], lit: &Literal, pos: usize| lit.find(&line[pos..]).map(|k| pos + k);
+    match match_line(crate::strip_eol(line), spec, out, find) {
         Ok(n) => Ok(n),
         Err(e) => {
             out.fill(Span::ABSENT);
@@ -237,8 +290,15 @@ pub(crate) fn parse(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result
     }
 }
 
-#[inline]
-fn match_line(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize, Error> {
+/// Match `line` (no line ending) against `spec`. `find(line, lit, pos)` is
+/// the first occurrence of `lit` in `line` at or after `pos`.
+#[inline(always)]
+pub(crate) fn match_line(
+    line: &[u8],
+    spec: &PatternSpec,
+    out: &mut [Span],
+    mut find: impl FnMut(&[u8], &Literal, usize) -> Option<usize>,
+) -> Result<usize, Error> {
     if line.is_empty() {
         return Err(Error::EmptyLine);
     }
@@ -260,8 +320,8 @@ fn match_line(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize
                 }
                 (line.len() - lit.len(), line.len())
             }
-            Some(f) => match f.find(&line[pos..]) {
-                Some(k) => (pos + k, pos + k + f.bytes.len()),
+            Some(f) => match find(line, f, pos) {
+                Some(at) => (at, at + f.bytes.len()),
                 None => return Err(Error::PatternMismatch),
             },
         };
