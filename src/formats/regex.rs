@@ -107,8 +107,27 @@ pub(crate) fn parse(line: &[u8], spec: &RegexSpec, out: &mut [Span]) -> Result<u
         out.fill(Span::ABSENT);
         return Err(Error::LineTooLong);
     }
-    let mut slots = [None::<NonMaxUsize>; 2 * LOG_MAX_REGEX_GROUPS];
-    let slots = &mut slots[..spec.slot_len];
+    // Slots on the stack, sized for the common case: clearing the full
+    // 512-slot array for every line cost more than the match itself.
+    if spec.slot_len <= SMALL_SLOTS {
+        let mut slots = [None::<NonMaxUsize>; SMALL_SLOTS];
+        search(line, spec, &mut slots[..spec.slot_len], out)
+    } else {
+        let mut slots = [None::<NonMaxUsize>; 2 * LOG_MAX_REGEX_GROUPS];
+        search(line, spec, &mut slots[..spec.slot_len], out)
+    }
+}
+
+/// Slots of a regex with up to 31 groups (plus the implicit group 0).
+const SMALL_SLOTS: usize = 64;
+
+#[inline(always)]
+fn search(
+    line: &[u8],
+    spec: &RegexSpec,
+    slots: &mut [Option<NonMaxUsize>],
+    out: &mut [Span],
+) -> Result<usize, Error> {
     if spec.re.search_slots(&Input::new(line), slots).is_none() {
         out.fill(Span::ABSENT);
         return Err(Error::RegexNoMatch);
@@ -166,6 +185,27 @@ mod tests {
         assert_eq!(run(r"(?P<d>\d+)", "abc"), Err(Error::RegexNoMatch));
         // Search, not anchored.
         assert_eq!(run(r"(?P<d>\d+)", "ab 42 c").unwrap(), [Some("42".into())]);
+    }
+
+    #[test]
+    fn many_groups_take_the_large_slot_array() {
+        // 31 named groups fit the small array (64 slots with group 0);
+        // 32 and 40 do not.
+        for n in [31, 32, 40] {
+            let pattern: String = (0..n).map(|i| format!("(?P<g{i}>[a-z]+)-")).collect();
+            let line: String = (0..n)
+                .map(|i| format!("{}-", "x".repeat(i % 5 + 1)))
+                .collect();
+            let got = run(&pattern, &line).unwrap();
+            assert_eq!(got.len(), n);
+            for (i, g) in got.iter().enumerate() {
+                assert_eq!(
+                    g.as_deref(),
+                    Some("x".repeat(i % 5 + 1).as_str()),
+                    "n={n} group {i}"
+                );
+            }
+        }
     }
 
     #[test]
