@@ -1,0 +1,685 @@
+//! The JSON-lines fast path: the same rules as [`json`](super::json), for
+//! the lines that logs are made of, over the SIMD engine's bitmasks.
+//!
+//! Stage 1 classifies the line, 64 bytes at a time, into one mask (`"` or
+//! `\`) and tells whether every byte is printable ASCII (`0x20..=0x7F`).
+//! Stage 2 ([`walk`]) follows the reference walker step for step, but on
+//! such a *clean* line a string ends at the next `"`-or-`\` bit that is a
+//! quote (escapes are checked where the mask stops), with no control or
+//! UTF-8 check left to do; keys are matched against the trie with one
+//! 8-byte comparison. On a line that is not clean (non-ASCII text, tabs)
+//! strings are scanned by the reference's `scan_string`.
+//!
+//! The fast walker only ever *accepts*: whatever it does not handle (any
+//! error, a root that is not an object, nesting deeper than 64, lines over
+//! [`MAX_BLOCKS`] blocks) makes it give up, and the reference parser
+//! ([`json::parse_content`]) parses the line from scratch and decides,
+//! error code included. So an error costs two passes, and the fast path is
+//! correct as long as what it accepts, the reference accepts with the same
+//! spans: that is what the differential tests check, on every level of the
+//! engine and on [`ScalarBlock`] (unit tests below, `tests/json_fast.rs`,
+//! the `json_line` fuzz target).
+
+use std::mem::MaybeUninit;
+
+use super::json::{
+    self, is_ws, JsonPaths, Tracked, ENUM_LEAF, NO_FIELD, NO_NODE, TRACKED_EMPTY,
+};
+use crate::error::Error;
+use crate::simd::{self, next_bit, Block64, Level, ScalarBlock};
+use crate::span::*;
+
+/// Lines up to this many 64-byte blocks (2 KiB) take the fast path.
+const MAX_BLOCKS: usize = 32;
+/// Deepest nesting the fast walker follows (one bit per level in a u64).
+const MAX_DEPTH: usize = 64;
+/// Most containers the fast walker tracks for the paths at once.
+const MAX_TRACKED: usize = 8;
+
+/// The fast walker gave up: the reference decides.
+#[derive(Debug)]
+struct Bail;
+
+/// Same contract as [`json::parse`].
+#[inline]
+pub(crate) fn parse(line: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<usize, Error> {
+    let end = crate::strip_eol(line).len();
+    parse_range(line, 0, end, paths, out)
+}
+
+/// Parse the line `buf[start..end]` (its content: no line ending, not
+/// stripped again) into `out[..field count]` with spans relative to `buf`;
+/// all absent on error. For the batch: `start + (end - start)` must fit
+/// the 32-bit offsets (`end <= LOG_MAX_LINE_LEN` when `start > 0`).
+#[inline]
+pub(crate) fn parse_range(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    // SAFETY: `level()` only returns levels `is_available` accepted.
+    unsafe { parse_range_on(simd::level(), buf, start, end, paths, out) }
+}
+
+/// [`parse_range`] at a given level; a level this CPU does not have runs
+/// the fallback instead (so this is safe to call with any level).
+fn parse_range_at(
+    level: Level,
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let level = if simd::is_available(level) {
+        level
+    } else {
+        Level::Fallback
+    };
+    // SAFETY: checked just above.
+    unsafe { parse_range_on(level, buf, start, end, paths, out) }
+}
+
+/// The dispatch: no feature test per line.
+///
+/// # Safety
+///
+/// `simd::is_available(level)` must hold.
+#[inline(always)]
+unsafe fn parse_range_on(
+    level: Level,
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let out = &mut out[..paths.fields];
+    match level {
+        // SAFETY (each arm): the CPU has the level (this function's
+        // contract); the arms exist only on the architectures they are for.
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx512 => unsafe { x86::parse_avx512(buf, start, end, paths, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx2 => unsafe { x86::parse_avx2(buf, start, end, paths, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Sse2 => unsafe { x86::parse_sse2(buf, start, end, paths, out) },
+        #[cfg(all(target_arch = "aarch64", not(miri)))]
+        Level::Neon => unsafe { arm::parse_neon(buf, start, end, paths, out) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+        Level::Simd128 => unsafe {
+            parse_with::<crate::simd::Simd128Block>(buf, start, end, paths, out)
+        },
+        _ => reference(buf, start, end, paths, out),
+    }
+}
+
+/// The scalar reference parser on `buf[start..end]`, spans moved to
+/// `buf`'s offsets.
+#[inline(never)]
+fn reference(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let n = json::parse_content(&buf[start..end], paths, out)?;
+    if start != 0 {
+        for s in out.iter_mut() {
+            *s = s.shifted(start as u32);
+        }
+    }
+    Ok(n)
+}
+
+/// Stage 1 and 2 over blocks of type `B`: the body every level
+/// instantiates. `out` is exactly the field slots.
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn parse_with<B: Block64>(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    let line = &buf[start..end];
+    if line.is_empty() || line.len() > MAX_BLOCKS * 64 {
+        return reference(buf, start, end, paths, out);
+    }
+    // Not zeroed: `classify` initializes the prefix it returns.
+    let mut masks = [MaybeUninit::<u64>::uninit(); MAX_BLOCKS];
+    // SAFETY: line.len() <= 64 * MAX_BLOCKS; target features: this
+    // function's contract.
+    let (masks, clean) = unsafe { classify::<B>(line, &mut masks) };
+    out.fill(Span::ABSENT);
+    match walk(line, masks, clean, start, paths, out) {
+        Ok(()) => Ok(out.iter().filter(|s| s.is_present()).count()),
+        Err(Bail) => reference(buf, start, end, paths, out),
+    }
+}
+
+/// Whether some byte of `block` is outside `0x20..=0x7F` (a control byte
+/// or non-ASCII): bit 7 of the result. Byte by byte, so that the compiler
+/// vectorizes it with the caller's target features.
+#[inline(always)]
+fn unclean(block: &[u8; 64]) -> u8 {
+    let mut acc = 0u8;
+    for &c in block {
+        // c < 0x20 wraps to 0xE0.. (bit 7); c >= 0x80 has bit 7.
+        acc |= c.wrapping_sub(0x20) | c;
+    }
+    acc & 0x80
+}
+
+/// Classify `line` (1 to `64 * MAX_BLOCKS` bytes) into `out[..blocks]`,
+/// one `"`-or-`\` mask per 64-byte block (no bit past the end of the
+/// line), and say whether every byte is in `0x20..=0x7F`.
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn classify<'o, B: Block64>(
+    line: &[u8],
+    out: &'o mut [MaybeUninit<u64>; MAX_BLOCKS],
+) -> (&'o [u64], bool) {
+    let blocks = line.len().div_ceil(64);
+    let out = &mut out[..blocks];
+    let mut bad = 0u8;
+    let mut chunks = line.chunks_exact(64);
+    let mut k = 0;
+    for chunk in chunks.by_ref() {
+        let block: &[u8; 64] = chunk.try_into().expect("64-byte chunk");
+        // SAFETY: `block` is 64 readable bytes; target features: this
+        // function's contract.
+        out[k].write(unsafe { B::load(block.as_ptr()).eq2(b'"', b'\\') });
+        bad |= unclean(block);
+        k += 1;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Padded with spaces: clean, and neither `"` nor `\`.
+        let mut tail = [b' '; 64];
+        tail[..rest.len()].copy_from_slice(rest);
+        // SAFETY: `tail` is 64 readable bytes; target features: this
+        // function's contract.
+        out[k].write(unsafe { B::load(tail.as_ptr()).eq2(b'"', b'\\') });
+        bad |= unclean(&tail);
+    }
+    // SAFETY: every one of out[..blocks] was written: one per whole chunk
+    // and one for the remainder when there is one, and blocks =
+    // ceil(len / 64) is exactly that count; MaybeUninit<u64> has u64's
+    // layout.
+    let out = unsafe { &*(out as *const [MaybeUninit<u64>] as *const [u64]) };
+    (out, bad == 0)
+}
+
+/// Skip JSON whitespace from `i`.
+#[inline(always)]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if c > b' ' || !is_ws(c) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The string whose opening quote is at `from - 1`: the index of its
+/// closing quote and whether it holds escapes.
+#[inline(always)]
+fn string(b: &[u8], masks: &[u64], clean: bool, from: usize) -> Result<(usize, bool), Bail> {
+    if !clean {
+        return json::scan_string(b, from).map_err(|_| Bail);
+    }
+    // A clean line has no control or non-ASCII byte: only `"` and `\`
+    // matter, and the mask has them all.
+    let mut p = from;
+    let mut escaped = false;
+    loop {
+        let q = next_bit(masks, p, |m| *m).ok_or(Bail)?;
+        match b.get(q) {
+            Some(b'"') => return Ok((q, escaped)),
+            Some(b'\\') => {}
+            _ => return Err(Bail),
+        }
+        escaped = true;
+        match b.get(q + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => p = q + 2,
+            Some(b'u') => {
+                let hex = b.get(q + 2..q + 6).ok_or(Bail)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return Err(Bail);
+                }
+                p = q + 6;
+            }
+            _ => return Err(Bail),
+        }
+    }
+}
+
+/// The child of `parent` whose name is the raw, unescaped key
+/// `b[s..e]`, or `NO_NODE`.
+#[inline(always)]
+fn child(paths: &JsonPaths, parent: u32, b: &[u8], s: usize, e: usize) -> u32 {
+    let Some(node) = paths.nodes.get(parent as usize) else {
+        return NO_NODE;
+    };
+    let len = e - s;
+    // The key's first (up to) 8 bytes, as `NameChild::word` has them.
+    let word = match b.get(s..s + 8) {
+        Some(w) => {
+            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            if len >= 8 {
+                w
+            } else {
+                w & ((1u64 << (8 * len)) - 1)
+            }
+        }
+        None => {
+            let mut w = [0u8; 8];
+            let l = len.min(8);
+            w[..l].copy_from_slice(&b[s..s + l]);
+            u64::from_le_bytes(w)
+        }
+    };
+    for c in &node.names {
+        if c.len == len && c.word == word && (len <= 8 || c.name[8..] == b[s + 8..e]) {
+            return c.node;
+        }
+    }
+    NO_NODE
+}
+
+/// `"key"`, `:` and whitespace at `b[i]`; sets `node` as the reference's
+/// `member_key` does. Returns where the value starts.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn member_key(
+    b: &[u8],
+    masks: &[u64],
+    clean: bool,
+    i: usize,
+    base: usize,
+    paths: &JsonPaths,
+    parent: u32,
+    depth: usize,
+    pairs: &mut u32,
+    out: &mut [Span],
+    node: &mut u32,
+) -> Result<usize, Bail> {
+    if b.get(i) != Some(&b'"') {
+        return Err(Bail);
+    }
+    let (end, escaped) = string(b, masks, clean, i + 1)?;
+    *node = if paths.enumerate != 0 {
+        if depth == 1 {
+            let k = *pairs;
+            *pairs = pairs.saturating_add(1);
+            if k < paths.enumerate {
+                let flags = LOG_TYPE_STRING | if escaped { LOG_FLAG_ESCAPED } else { 0 };
+                out[2 * k as usize] = Span::new(base + i + 1, base + end, flags);
+                ENUM_LEAF
+            } else {
+                NO_NODE
+            }
+        } else {
+            NO_NODE
+        }
+    } else if parent == NO_NODE {
+        NO_NODE
+    } else if escaped {
+        paths.child(parent, &b[i + 1..end], true)
+    } else {
+        child(paths, parent, b, i + 1, end)
+    };
+    let mut j = end + 1;
+    if b.get(j) != Some(&b':') {
+        j = skip_ws(b, j);
+        if b.get(j) != Some(&b':') {
+            return Err(Bail);
+        }
+    }
+    let k = skip_ws(b, j + 1);
+    if k >= b.len() {
+        return Err(Bail);
+    }
+    Ok(k)
+}
+
+/// The reference walker's steps on a line `b` (at offset `base` of the
+/// caller's buffer) whose `"`-or-`\` masks are `masks`; `Err(Bail)` where
+/// it would fail or where this walker does not follow it.
+#[inline(always)]
+fn walk(
+    b: &[u8],
+    masks: &[u64],
+    clean: bool,
+    base: usize,
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<(), Bail> {
+    let n = b.len();
+    // Container kinds, one bit per level (1 = array).
+    let mut kinds = 0u64;
+    let mut depth = 0usize;
+    let mut tracked = [TRACKED_EMPTY; MAX_TRACKED];
+    let mut tdepth = 0usize;
+
+    let mut i = skip_ws(b, 0);
+    // A root that is not an object is an error: the reference's.
+    if b.get(i) != Some(&b'{') {
+        return Err(Bail);
+    }
+    let mut node: u32 = 0;
+    let mut dup_flag = 0u32;
+    let mut pairs = 0u32;
+
+    'value: loop {
+        let Some(&c) = b.get(i) else {
+            return Err(Bail);
+        };
+        let field = if node == NO_NODE {
+            NO_FIELD
+        } else if paths.enumerate != 0 && node == ENUM_LEAF {
+            2 * (pairs - 1) + 1
+        } else {
+            paths.nodes[node as usize].field
+        };
+        let mut closed_now = false;
+        match c {
+            b'"' => {
+                let (end, escaped) = string(b, masks, clean, i + 1)?;
+                if field != NO_FIELD {
+                    let flags =
+                        LOG_TYPE_STRING | dup_flag | if escaped { LOG_FLAG_ESCAPED } else { 0 };
+                    out[field as usize] = Span::new(base + i + 1, base + end, flags);
+                }
+                i = end + 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let end = json::scan_number(b, i).map_err(|_| Bail)?;
+                if field != NO_FIELD {
+                    out[field as usize] = Span::new(base + i, base + end, LOG_TYPE_NUMBER | dup_flag);
+                }
+                i = end;
+            }
+            b'{' | b'[' => {
+                if depth == MAX_DEPTH {
+                    return Err(Bail);
+                }
+                let is_array = c == b'[';
+                if is_array {
+                    kinds |= 1 << depth;
+                } else {
+                    kinds &= !(1 << depth);
+                }
+                depth += 1;
+                if node != NO_NODE && tdepth + 1 == depth {
+                    if tdepth == MAX_TRACKED {
+                        return Err(Bail);
+                    }
+                    tracked[tdepth] = Tracked {
+                        node,
+                        field,
+                        flags: dup_flag,
+                        start: i as u32,
+                        index: 0,
+                    };
+                    tdepth += 1;
+                }
+                i = skip_ws(b, i + 1);
+                let Some(&d) = b.get(i) else {
+                    return Err(Bail);
+                };
+                if d == if is_array { b']' } else { b'}' } {
+                    closed_now = true;
+                } else if is_array {
+                    node = if tdepth == depth {
+                        paths.index_child(tracked[tdepth - 1].node, 0)
+                    } else {
+                        NO_NODE
+                    };
+                    if node != NO_NODE {
+                        dup_flag = paths.enter(node, out);
+                    }
+                    continue 'value;
+                } else {
+                    let parent = if tdepth == depth {
+                        tracked[tdepth - 1].node
+                    } else {
+                        NO_NODE
+                    };
+                    i = member_key(
+                        b, masks, clean, i, base, paths, parent, depth, &mut pairs, out, &mut node,
+                    )?;
+                    if node != NO_NODE {
+                        dup_flag = paths.enter(node, out);
+                    }
+                    continue 'value;
+                }
+            }
+            b't' | b'f' | b'n' => {
+                let (word, ty): (&[u8], u32) = match c {
+                    b't' => (b"true", LOG_TYPE_BOOL),
+                    b'f' => (b"false", LOG_TYPE_BOOL),
+                    _ => (b"null", LOG_TYPE_NULL),
+                };
+                if b.get(i..i + word.len()) != Some(word) {
+                    return Err(Bail);
+                }
+                if field != NO_FIELD {
+                    out[field as usize] = Span::new(base + i, base + i + word.len(), ty | dup_flag);
+                }
+                i += word.len();
+            }
+            _ => return Err(Bail),
+        }
+
+        // After a value: a separator, a closing bracket, or the end.
+        loop {
+            if !closed_now {
+                if depth == 0 {
+                    i = skip_ws(b, i);
+                    if i != n || (paths.enumerate != 0 && pairs > paths.enumerate) {
+                        return Err(Bail);
+                    }
+                    return Ok(());
+                }
+                i = skip_ws(b, i);
+            }
+            closed_now = false;
+            let Some(&d) = b.get(i) else {
+                return Err(Bail);
+            };
+            let is_array = (kinds >> (depth - 1)) & 1 != 0;
+            match d {
+                b',' => {
+                    i = skip_ws(b, i + 1);
+                    if i >= n {
+                        return Err(Bail);
+                    }
+                    if is_array {
+                        node = if tdepth == depth {
+                            let t = &mut tracked[tdepth - 1];
+                            t.index = t.index.saturating_add(1);
+                            paths.index_child(t.node, t.index)
+                        } else {
+                            NO_NODE
+                        };
+                    } else {
+                        let parent = if tdepth == depth {
+                            tracked[tdepth - 1].node
+                        } else {
+                            NO_NODE
+                        };
+                        i = member_key(
+                            b, masks, clean, i, base, paths, parent, depth, &mut pairs, out,
+                            &mut node,
+                        )?;
+                    }
+                    if node != NO_NODE {
+                        dup_flag = paths.enter(node, out);
+                    }
+                    continue 'value;
+                }
+                b']' | b'}' if (d == b']') == is_array => {
+                    if tdepth == depth {
+                        let t = tracked[tdepth - 1];
+                        if t.field != NO_FIELD {
+                            let ty = if is_array {
+                                LOG_TYPE_ARRAY
+                            } else {
+                                LOG_TYPE_OBJECT
+                            };
+                            out[t.field as usize] =
+                                Span::new(base + t.start as usize, base + i + 1, ty | t.flags);
+                        }
+                        tdepth -= 1;
+                    }
+                    depth -= 1;
+                    i += 1;
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+mod x86 {
+    use super::*;
+    use crate::simd::{Avx2Block, Avx512Block, Sse2Block};
+
+    /// # Safety
+    /// SSE2 is baseline on x86_64: always safe to call.
+    #[target_feature(enable = "sse2")]
+    pub(super) unsafe fn parse_sse2(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        paths: &JsonPaths,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with SSE2.
+        unsafe { parse_with::<Sse2Block>(buf, start, end, paths, out) }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn parse_avx2(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        paths: &JsonPaths,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with AVX2 and the caller
+        // guarantees the CPU has it.
+        unsafe { parse_with::<Avx2Block>(buf, start, end, paths, out) }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX-512F, AVX-512BW and AVX2.
+    #[target_feature(enable = "avx512f,avx512bw,avx2")]
+    pub(super) unsafe fn parse_avx512(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        paths: &JsonPaths,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with AVX-512BW and the caller
+        // guarantees the CPU has it.
+        unsafe { parse_with::<Avx512Block>(buf, start, end, paths, out) }
+    }
+}
+
+#[cfg(all(target_arch = "aarch64", not(miri)))]
+mod arm {
+    use super::*;
+    use crate::simd::NeonBlock;
+
+    /// # Safety
+    /// NEON is baseline on aarch64: always safe to call.
+    #[target_feature(enable = "neon")]
+    pub(super) unsafe fn parse_neon(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        paths: &JsonPaths,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        // SAFETY: this function is compiled with NEON, baseline on aarch64.
+        unsafe { parse_with::<NeonBlock>(buf, start, end, paths, out) }
+    }
+}
+
+/// A compiled `json:` path list, for the differential tests and the fuzz
+/// target: the reference parser, and the fast path at a chosen level.
+/// Hidden; not part of the API.
+#[doc(hidden)]
+pub struct JsonCheck {
+    paths: JsonPaths,
+}
+
+#[doc(hidden)]
+impl JsonCheck {
+    /// Compile the path list of a `json:` spec (without `json:`).
+    pub fn new(list: &str) -> Result<JsonCheck, crate::SpecError> {
+        Ok(JsonCheck {
+            paths: json::compile(list, 0)?.0,
+        })
+    }
+
+    /// The number of spans a parse writes.
+    pub fn field_count(&self) -> usize {
+        self.paths.fields
+    }
+
+    /// The scalar reference parser on one line.
+    pub fn parse_reference(&self, line: &[u8], out: &mut [Span]) -> Result<usize, Error> {
+        json::parse_reference(line, &self.paths, out)
+    }
+
+    /// The fast path on one line at `level`, or over [`ScalarBlock`] when
+    /// `level` is `None`.
+    pub fn parse_at(
+        &self,
+        level: Option<Level>,
+        line: &[u8],
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        let end = crate::strip_eol(line).len();
+        self.parse_range_at(level, line, 0, end, out)
+    }
+
+    /// The fast path on the line content `buf[start..end]`, spans relative
+    /// to `buf` (the batch's entry), at `level` or over [`ScalarBlock`].
+    pub fn parse_range_at(
+        &self,
+        level: Option<Level>,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        out: &mut [Span],
+    ) -> Result<usize, Error> {
+        match level {
+            Some(level) => parse_range_at(level, buf, start, end, &self.paths, out),
+            None => {
+                let out = &mut out[..self.paths.fields];
+                // SAFETY: ScalarBlock has no target features.
+                unsafe { parse_with::<ScalarBlock>(buf, start, end, &self.paths, out) }
+            }
+        }
+    }
+}
