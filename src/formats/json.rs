@@ -46,15 +46,25 @@ pub(super) struct Node {
     /// Output slots of every path that goes through this node (not the
     /// node's own), cleared when the node's key repeats (last key wins).
     below: Vec<u32>,
-    /// The `Key::Name` children again, in the form the fast path compares
-    /// raw (unescaped) keys with (filled by [`JsonPaths::finish`]).
+    /// The `Key::Name` children again, as an open-addressing hash table
+    /// (a power of two long, at most half full, empty when there are no
+    /// names) for the fast path's raw (unescaped) keys; see [`name_slot`].
+    /// Filled by [`JsonPaths::finish`].
     pub(super) names: Vec<NameChild>,
+}
+
+/// The first slot of the key whose first (up to) 8 bytes are `word`
+/// (little-endian, zero-padded) and whose length is `len`, in a table of
+/// `mask + 1` slots; probing goes on at the next slots.
+#[inline(always)]
+pub(super) fn name_slot(word: u64, len: usize, mask: usize) -> usize {
+    ((word ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
 /// One named child of a trie node, for the fast path's key matching.
 #[derive(Clone, Debug)]
 pub(super) struct NameChild {
-    /// The key's length in bytes.
+    /// The key's length in bytes; `usize::MAX` for an empty slot.
     pub(super) len: usize,
     /// Its first (up to) 8 bytes, little-endian, zero-padded.
     pub(super) word: u64,
@@ -292,10 +302,10 @@ impl JsonPaths {
         self.fields
     }
 
-    /// Fill every node's `names` from its `children`.
+    /// Fill every node's `names` table from its `children`.
     fn finish(mut self) -> JsonPaths {
         for node in &mut self.nodes {
-            node.names = node
+            let named: Vec<NameChild> = node
                 .children
                 .iter()
                 .filter_map(|(k, n)| match k {
@@ -313,6 +323,26 @@ impl JsonPaths {
                     Key::Index(_) => None,
                 })
                 .collect();
+            if named.is_empty() {
+                node.names = Vec::new();
+                continue;
+            }
+            let size = (2 * named.len()).next_power_of_two();
+            let empty = NameChild {
+                len: usize::MAX,
+                word: 0,
+                name: Box::default(),
+                node: NO_NODE,
+            };
+            let mut table = vec![empty; size];
+            for c in named {
+                let mut h = name_slot(c.word, c.len, size - 1);
+                while table[h].len != usize::MAX {
+                    h = (h + 1) & (size - 1);
+                }
+                table[h] = c;
+            }
+            node.names = table;
         }
         self
     }

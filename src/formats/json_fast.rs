@@ -157,9 +157,14 @@ unsafe fn parse_with<B: Block64>(
     let mut masks = [MaybeUninit::<u64>::uninit(); MAX_BLOCKS];
     // SAFETY: line.len() <= 64 * MAX_BLOCKS; target features: this
     // function's contract.
-    let (masks, clean) = unsafe { classify::<B>(line, &mut masks) };
+    let (masks, dirty) = unsafe { classify::<B>(line, &mut masks) };
     out.fill(Span::ABSENT);
-    match walk(line, masks, clean, start, paths, out) {
+    let walked = if paths.enumerate != 0 {
+        walk::<true>(line, masks, dirty, start, paths, out)
+    } else {
+        walk::<false>(line, masks, dirty, start, paths, out)
+    };
+    match walked {
         Ok(()) => Ok(out.iter().filter(|s| s.is_present()).count()),
         Err(Bail) => reference(buf, start, end, paths, out),
     }
@@ -180,7 +185,8 @@ fn unclean(block: &[u8; 64]) -> u8 {
 
 /// Classify `line` (1 to `64 * MAX_BLOCKS` bytes) into `out[..blocks]`,
 /// one `"`-or-`\` mask per 64-byte block (no bit past the end of the
-/// line), and say whether every byte is in `0x20..=0x7F`.
+/// line), and return with it the *dirty* blocks: bit `k` is set when
+/// block `k` has a byte outside `0x20..=0x7F`.
 ///
 /// # Safety
 ///
@@ -189,10 +195,10 @@ fn unclean(block: &[u8; 64]) -> u8 {
 unsafe fn classify<'o, B: Block64>(
     line: &[u8],
     out: &'o mut [MaybeUninit<u64>; MAX_BLOCKS],
-) -> (&'o [u64], bool) {
+) -> (&'o [u64], u64) {
     let blocks = line.len().div_ceil(64);
     let out = &mut out[..blocks];
-    let mut bad = 0u8;
+    let mut dirty = 0u64;
     let mut chunks = line.chunks_exact(64);
     let mut k = 0;
     for chunk in chunks.by_ref() {
@@ -200,7 +206,7 @@ unsafe fn classify<'o, B: Block64>(
         // SAFETY: `block` is 64 readable bytes; target features: this
         // function's contract.
         out[k].write(unsafe { B::load(block.as_ptr()).eq2(b'"', b'\\') });
-        bad |= unclean(block);
+        dirty |= u64::from(unclean(block) != 0) << k;
         k += 1;
     }
     let rest = chunks.remainder();
@@ -211,14 +217,14 @@ unsafe fn classify<'o, B: Block64>(
         // SAFETY: `tail` is 64 readable bytes; target features: this
         // function's contract.
         out[k].write(unsafe { B::load(tail.as_ptr()).eq2(b'"', b'\\') });
-        bad |= unclean(&tail);
+        dirty |= u64::from(unclean(&tail) != 0) << k;
     }
     // SAFETY: every one of out[..blocks] was written: one per whole chunk
     // and one for the remainder when there is one, and blocks =
     // ceil(len / 64) is exactly that count; MaybeUninit<u64> has u64's
     // layout.
     let out = unsafe { &*(out as *const [MaybeUninit<u64>] as *const [u64]) };
-    (out, bad == 0)
+    (out, dirty)
 }
 
 /// Skip JSON whitespace from `i`.
@@ -233,21 +239,39 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The first `"` or `\\` at `p` or later.
+#[inline(always)]
+fn next_special(masks: &[u64], p: usize) -> Option<usize> {
+    let m = *masks.get(p / 64)? >> (p % 64);
+    if m != 0 {
+        return Some(p + m.trailing_zeros() as usize);
+    }
+    next_bit(masks, (p / 64 + 1) * 64, |m| *m)
+}
+
 /// The string whose opening quote is at `from - 1`: the index of its
 /// closing quote and whether it holds escapes.
 #[inline(always)]
-fn string(b: &[u8], masks: &[u64], clean: bool, from: usize) -> Result<(usize, bool), Bail> {
-    if !clean {
-        return json::scan_string(b, from).map_err(|_| Bail);
-    }
-    // A clean line has no control or non-ASCII byte: only `"` and `\`
-    // matter, and the mask has them all.
+fn string(b: &[u8], masks: &[u64], dirty: u64, from: usize) -> Result<(usize, bool), Bail> {
+    // In clean blocks there is no control or non-ASCII byte: only `"` and
+    // `\` matter, and the mask has them all. A string that touches a dirty
+    // block is scanned again by the reference's `scan_string`.
     let mut p = from;
     let mut escaped = false;
     loop {
-        let q = next_bit(masks, p, |m| *m).ok_or(Bail)?;
+        let q = next_special(masks, p).ok_or(Bail)?;
         match b.get(q) {
-            Some(b'"') => return Ok((q, escaped)),
+            Some(b'"') => {
+                if dirty != 0 {
+                    // Blocks from / 64 ..= q / 64 (q < 64 * MAX_BLOCKS).
+                    let (lo, hi) = (from / 64, q / 64);
+                    let span = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
+                    if dirty & span != 0 {
+                        return json::scan_string(b, from).map_err(|_| Bail);
+                    }
+                }
+                return Ok((q, escaped));
+            }
             Some(b'\\') => {}
             _ => return Err(Bail),
         }
@@ -266,6 +290,60 @@ fn string(b: &[u8], masks: &[u64], clean: bool, from: usize) -> Result<(usize, b
     }
 }
 
+/// The end of the run of ASCII digits that starts at `i`.
+#[inline(always)]
+fn digits(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    while let Some(w) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        // Digits become 0..=9; a byte is not a digit when its high nibble
+        // is set or its low nibble + 6 carries into it (no carry crosses
+        // a byte: each sum is at most 0x15).
+        let x = w ^ (ONES * 0x30);
+        let t = (x & (ONES * 0x0F)) + ONES * 0x06;
+        let stop = (t | x) & (ONES * 0xF0);
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// The number at `b[i]` (a `-` or a digit): the index after it, exactly
+/// where the reference's `scan_number` ends it.
+#[inline(always)]
+fn number(b: &[u8], i: usize) -> Result<usize, Bail> {
+    let mut j = i + usize::from(b.get(i) == Some(&b'-'));
+    match b.get(j) {
+        Some(b'0') => j += 1,
+        Some(b'1'..=b'9') => j = digits(b, j + 1),
+        _ => return Err(Bail),
+    }
+    if b.get(j) == Some(&b'.') {
+        let k = digits(b, j + 1);
+        if k == j + 1 {
+            return Err(Bail);
+        }
+        j = k;
+    }
+    if matches!(b.get(j), Some(b'e' | b'E')) {
+        j += 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let k = digits(b, j);
+        if k == j {
+            return Err(Bail);
+        }
+        j = k;
+    }
+    Ok(j)
+}
+
 /// The child of `parent` whose name is the raw, unescaped key
 /// `b[s..e]`, or `NO_NODE`.
 #[inline(always)]
@@ -273,6 +351,9 @@ fn child(paths: &JsonPaths, parent: u32, b: &[u8], s: usize, e: usize) -> u32 {
     let Some(node) = paths.nodes.get(parent as usize) else {
         return NO_NODE;
     };
+    if node.names.is_empty() {
+        return NO_NODE;
+    }
     let len = e - s;
     // The key's first (up to) 8 bytes, as `NameChild::word` has them.
     let word = match b.get(s..s + 8) {
@@ -291,22 +372,33 @@ fn child(paths: &JsonPaths, parent: u32, b: &[u8], s: usize, e: usize) -> u32 {
             u64::from_le_bytes(w)
         }
     };
-    for c in &node.names {
+    let table = &node.names;
+    if table.is_empty() {
+        return NO_NODE;
+    }
+    let mask = table.len() - 1;
+    let mut h = json::name_slot(word, len, mask);
+    // The table is at most half full: probing ends at an empty slot.
+    loop {
+        let c = &table[h];
         if c.len == len && c.word == word && (len <= 8 || c.name[8..] == b[s + 8..e]) {
             return c.node;
         }
+        if c.len == usize::MAX {
+            return NO_NODE;
+        }
+        h = (h + 1) & mask;
     }
-    NO_NODE
 }
 
 /// `"key"`, `:` and whitespace at `b[i]`; sets `node` as the reference's
 /// `member_key` does. Returns where the value starts.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn member_key(
+fn member_key<const ENUM: bool>(
     b: &[u8],
     masks: &[u64],
-    clean: bool,
+    dirty: u64,
     i: usize,
     base: usize,
     paths: &JsonPaths,
@@ -319,8 +411,8 @@ fn member_key(
     if b.get(i) != Some(&b'"') {
         return Err(Bail);
     }
-    let (end, escaped) = string(b, masks, clean, i + 1)?;
-    *node = if paths.enumerate != 0 {
+    let (end, escaped) = string(b, masks, dirty, i + 1)?;
+    *node = if ENUM {
         if depth == 1 {
             let k = *pairs;
             *pairs = pairs.saturating_add(1);
@@ -358,11 +450,11 @@ fn member_key(
 /// The reference walker's steps on a line `b` (at offset `base` of the
 /// caller's buffer) whose `"`-or-`\` masks are `masks`; `Err(Bail)` where
 /// it would fail or where this walker does not follow it.
-#[inline(always)]
-fn walk(
+#[inline(never)]
+fn walk<const ENUM: bool>(
     b: &[u8],
     masks: &[u64],
-    clean: bool,
+    dirty: u64,
     base: usize,
     paths: &JsonPaths,
     out: &mut [Span],
@@ -389,7 +481,7 @@ fn walk(
         };
         let field = if node == NO_NODE {
             NO_FIELD
-        } else if paths.enumerate != 0 && node == ENUM_LEAF {
+        } else if ENUM && node == ENUM_LEAF {
             2 * (pairs - 1) + 1
         } else {
             paths.nodes[node as usize].field
@@ -397,7 +489,7 @@ fn walk(
         let mut closed_now = false;
         match c {
             b'"' => {
-                let (end, escaped) = string(b, masks, clean, i + 1)?;
+                let (end, escaped) = string(b, masks, dirty, i + 1)?;
                 if field != NO_FIELD {
                     let flags =
                         LOG_TYPE_STRING | dup_flag | if escaped { LOG_FLAG_ESCAPED } else { 0 };
@@ -406,7 +498,7 @@ fn walk(
                 i = end + 1;
             }
             b'-' | b'0'..=b'9' => {
-                let end = json::scan_number(b, i).map_err(|_| Bail)?;
+                let end = number(b, i)?;
                 if field != NO_FIELD {
                     out[field as usize] = Span::new(base + i, base + end, LOG_TYPE_NUMBER | dup_flag);
                 }
@@ -458,8 +550,8 @@ fn walk(
                     } else {
                         NO_NODE
                     };
-                    i = member_key(
-                        b, masks, clean, i, base, paths, parent, depth, &mut pairs, out, &mut node,
+                    i = member_key::<ENUM>(
+                        b, masks, dirty, i, base, paths, parent, depth, &mut pairs, out, &mut node,
                     )?;
                     if node != NO_NODE {
                         dup_flag = paths.enter(node, out);
@@ -489,7 +581,7 @@ fn walk(
             if !closed_now {
                 if depth == 0 {
                     i = skip_ws(b, i);
-                    if i != n || (paths.enumerate != 0 && pairs > paths.enumerate) {
+                    if i != n || (ENUM && pairs > paths.enumerate) {
                         return Err(Bail);
                     }
                     return Ok(());
@@ -521,8 +613,8 @@ fn walk(
                         } else {
                             NO_NODE
                         };
-                        i = member_key(
-                            b, masks, clean, i, base, paths, parent, depth, &mut pairs, out,
+                        i = member_key::<ENUM>(
+                            b, masks, dirty, i, base, paths, parent, depth, &mut pairs, out,
                             &mut node,
                         )?;
                     }
