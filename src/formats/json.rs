@@ -51,6 +51,9 @@ pub(super) struct Node {
     /// names) for the fast path's raw (unescaped) keys; see [`name_slot`].
     /// Filled by [`JsonPaths::finish`].
     pub(super) names: Vec<NameChild>,
+    /// Bit `min(len, 63)` is set for the length `len` of every name in
+    /// `names`: most keys that match no name are told by their length.
+    pub(super) name_lens: u64,
 }
 
 /// The first slot of the key whose first (up to) 8 bytes are `word`
@@ -323,6 +326,7 @@ impl JsonPaths {
                     Key::Index(_) => None,
                 })
                 .collect();
+            node.name_lens = named.iter().fold(0, |m, c| m | 1 << c.len.min(63));
             if named.is_empty() {
                 node.names = Vec::new();
                 continue;

@@ -351,10 +351,10 @@ fn child(paths: &JsonPaths, parent: u32, b: &[u8], s: usize, e: usize) -> u32 {
     let Some(node) = paths.nodes.get(parent as usize) else {
         return NO_NODE;
     };
-    if node.names.is_empty() {
+    let len = e - s;
+    if node.name_lens & (1 << len.min(63)) == 0 {
         return NO_NODE;
     }
-    let len = e - s;
     // The key's first (up to) 8 bytes, as `NameChild::word` has them.
     let word = match b.get(s..s + 8) {
         Some(w) => {
