@@ -159,13 +159,21 @@ unsafe fn parse_with<B: Block64>(
     // function's contract.
     let (masks, dirty) = unsafe { classify::<B>(line, &mut masks) };
     out.fill(Span::ABSENT);
-    let walked = if paths.enumerate != 0 {
-        walk::<true>(line, masks, dirty, start, paths, out)
-    } else {
-        walk::<false>(line, masks, dirty, start, paths, out)
+    let walked = match (paths.enumerate != 0, dirty != 0) {
+        (false, false) => walk::<false, false>(line, masks, dirty, paths, out),
+        (false, true) => walk::<false, true>(line, masks, dirty, paths, out),
+        (true, false) => walk::<true, false>(line, masks, dirty, paths, out),
+        (true, true) => walk::<true, true>(line, masks, dirty, paths, out),
     };
     match walked {
-        Ok(()) => Ok(out.iter().filter(|s| s.is_present()).count()),
+        Ok(()) => {
+            if start != 0 {
+                for s in out.iter_mut() {
+                    *s = s.shifted(start as u32);
+                }
+            }
+            Ok(out.iter().filter(|s| s.is_present()).count())
+        }
         Err(Bail) => reference(buf, start, end, paths, out),
     }
 }
@@ -239,6 +247,20 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Skip JSON whitespace from `i`: where it ends, and the byte there (0 at
+/// the end of the line: a NUL is an error wherever this is used, as the
+/// end is).
+#[inline(always)]
+fn peek(b: &[u8], mut i: usize) -> (usize, u8) {
+    loop {
+        match b.get(i) {
+            Some(&c) if c <= b' ' && is_ws(c) => i += 1,
+            Some(&c) => return (i, c),
+            None => return (i, 0),
+        }
+    }
+}
+
 /// The first `"` or `\\` at `p` or later.
 #[inline(always)]
 fn next_special(masks: &[u64], p: usize) -> Option<usize> {
@@ -252,7 +274,7 @@ fn next_special(masks: &[u64], p: usize) -> Option<usize> {
 /// The string whose opening quote is at `from - 1`: the index of its
 /// closing quote and whether it holds escapes.
 #[inline(always)]
-fn string(b: &[u8], masks: &[u64], dirty: u64, from: usize) -> Result<(usize, bool), Bail> {
+fn string<const DIRTY: bool>(b: &[u8], masks: &[u64], dirty: u64, from: usize) -> Result<(usize, bool), Bail> {
     // In clean blocks there is no control or non-ASCII byte: only `"` and
     // `\` matter, and the mask has them all. A string that touches a dirty
     // block is scanned again by the reference's `scan_string`.
@@ -262,7 +284,7 @@ fn string(b: &[u8], masks: &[u64], dirty: u64, from: usize) -> Result<(usize, bo
         let q = next_special(masks, p).ok_or(Bail)?;
         match b.get(q) {
             Some(b'"') => {
-                if dirty != 0 {
+                if DIRTY {
                     // Blocks from / 64 ..= q / 64 (q < 64 * MAX_BLOCKS).
                     let (lo, hi) = (from / 64, q / 64);
                     let span = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
@@ -391,34 +413,35 @@ fn child(paths: &JsonPaths, parent: u32, b: &[u8], s: usize, e: usize) -> u32 {
     }
 }
 
-/// `"key"`, `:` and whitespace at `b[i]`; sets `node` as the reference's
-/// `member_key` does. Returns where the value starts.
+/// `"key"`, `:` and whitespace at `b[i]` (`first` is `b[i]`); sets `node`
+/// as the reference's `member_key` does. Returns where the value starts
+/// and its first byte (0 at the end of the line).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn member_key<const ENUM: bool>(
+fn member_key<const ENUM: bool, const DIRTY: bool>(
     b: &[u8],
     masks: &[u64],
     dirty: u64,
     i: usize,
-    base: usize,
+    first: u8,
     paths: &JsonPaths,
     parent: u32,
     depth: usize,
     pairs: &mut u32,
     out: &mut [Span],
     node: &mut u32,
-) -> Result<usize, Bail> {
-    if b.get(i) != Some(&b'"') {
+) -> Result<(usize, u8), Bail> {
+    if first != b'"' {
         return Err(Bail);
     }
-    let (end, escaped) = string(b, masks, dirty, i + 1)?;
+    let (end, escaped) = string::<DIRTY>(b, masks, dirty, i + 1)?;
     *node = if ENUM {
         if depth == 1 {
             let k = *pairs;
             *pairs = pairs.saturating_add(1);
             if k < paths.enumerate {
                 let flags = LOG_TYPE_STRING | if escaped { LOG_FLAG_ESCAPED } else { 0 };
-                out[2 * k as usize] = Span::new(base + i + 1, base + end, flags);
+                out[2 * k as usize] = Span::new(i + 1, end, flags);
                 ENUM_LEAF
             } else {
                 NO_NODE
@@ -440,22 +463,16 @@ fn member_key<const ENUM: bool>(
             return Err(Bail);
         }
     }
-    let k = skip_ws(b, j + 1);
-    if k >= b.len() {
-        return Err(Bail);
-    }
-    Ok(k)
+    Ok(peek(b, j + 1))
 }
 
-/// The reference walker's steps on a line `b` (at offset `base` of the
-/// caller's buffer) whose `"`-or-`\` masks are `masks`; `Err(Bail)` where
+/// The reference walker's steps on a line `b` (spans relative to it) whose `"`-or-`\` masks are `masks`; `Err(Bail)` where
 /// it would fail or where this walker does not follow it.
 #[inline(never)]
-fn walk<const ENUM: bool>(
+fn walk<const ENUM: bool, const DIRTY: bool>(
     b: &[u8],
     masks: &[u64],
     dirty: u64,
-    base: usize,
     paths: &JsonPaths,
     out: &mut [Span],
 ) -> Result<(), Bail> {
@@ -474,11 +491,10 @@ fn walk<const ENUM: bool>(
     let mut node: u32 = 0;
     let mut dup_flag = 0u32;
     let mut pairs = 0u32;
+    // b[i], or 0 at the end of the line.
+    let mut c = b'{';
 
     'value: loop {
-        let Some(&c) = b.get(i) else {
-            return Err(Bail);
-        };
         let field = if node == NO_NODE {
             NO_FIELD
         } else if ENUM && node == ENUM_LEAF {
@@ -489,18 +505,18 @@ fn walk<const ENUM: bool>(
         let mut closed_now = false;
         match c {
             b'"' => {
-                let (end, escaped) = string(b, masks, dirty, i + 1)?;
+                let (end, escaped) = string::<DIRTY>(b, masks, dirty, i + 1)?;
                 if field != NO_FIELD {
                     let flags =
                         LOG_TYPE_STRING | dup_flag | if escaped { LOG_FLAG_ESCAPED } else { 0 };
-                    out[field as usize] = Span::new(base + i + 1, base + end, flags);
+                    out[field as usize] = Span::new(i + 1, end, flags);
                 }
                 i = end + 1;
             }
             b'-' | b'0'..=b'9' => {
                 let end = number(b, i)?;
                 if field != NO_FIELD {
-                    out[field as usize] = Span::new(base + i, base + end, LOG_TYPE_NUMBER | dup_flag);
+                    out[field as usize] = Span::new(i, end, LOG_TYPE_NUMBER | dup_flag);
                 }
                 i = end;
             }
@@ -528,10 +544,8 @@ fn walk<const ENUM: bool>(
                     };
                     tdepth += 1;
                 }
-                i = skip_ws(b, i + 1);
-                let Some(&d) = b.get(i) else {
-                    return Err(Bail);
-                };
+                let (j, d) = peek(b, i + 1);
+                i = j;
                 if d == if is_array { b']' } else { b'}' } {
                     closed_now = true;
                 } else if is_array {
@@ -543,6 +557,7 @@ fn walk<const ENUM: bool>(
                     if node != NO_NODE {
                         dup_flag = paths.enter(node, out);
                     }
+                    c = d;
                     continue 'value;
                 } else {
                     let parent = if tdepth == depth {
@@ -550,8 +565,8 @@ fn walk<const ENUM: bool>(
                     } else {
                         NO_NODE
                     };
-                    i = member_key::<ENUM>(
-                        b, masks, dirty, i, base, paths, parent, depth, &mut pairs, out, &mut node,
+                    (i, c) = member_key::<ENUM, DIRTY>(
+                        b, masks, dirty, i, d, paths, parent, depth, &mut pairs, out, &mut node,
                     )?;
                     if node != NO_NODE {
                         dup_flag = paths.enter(node, out);
@@ -569,7 +584,7 @@ fn walk<const ENUM: bool>(
                     return Err(Bail);
                 }
                 if field != NO_FIELD {
-                    out[field as usize] = Span::new(base + i, base + i + word.len(), ty | dup_flag);
+                    out[field as usize] = Span::new(i, i + word.len(), ty | dup_flag);
                 }
                 i += word.len();
             }
@@ -578,7 +593,10 @@ fn walk<const ENUM: bool>(
 
         // After a value: a separator, a closing bracket, or the end.
         loop {
-            if !closed_now {
+            let d = if closed_now {
+                closed_now = false;
+                *b.get(i).ok_or(Bail)?
+            } else {
                 if depth == 0 {
                     i = skip_ws(b, i);
                     if i != n || (ENUM && pairs > paths.enumerate) {
@@ -586,19 +604,16 @@ fn walk<const ENUM: bool>(
                     }
                     return Ok(());
                 }
-                i = skip_ws(b, i);
-            }
-            closed_now = false;
-            let Some(&d) = b.get(i) else {
-                return Err(Bail);
+                let (j, d) = peek(b, i);
+                i = j;
+                d
             };
             let is_array = (kinds >> (depth - 1)) & 1 != 0;
             match d {
                 b',' => {
-                    i = skip_ws(b, i + 1);
-                    if i >= n {
-                        return Err(Bail);
-                    }
+                    let (j, e) = peek(b, i + 1);
+                    i = j;
+                    c = e;
                     if is_array {
                         node = if tdepth == depth {
                             let t = &mut tracked[tdepth - 1];
@@ -613,8 +628,8 @@ fn walk<const ENUM: bool>(
                         } else {
                             NO_NODE
                         };
-                        i = member_key::<ENUM>(
-                            b, masks, dirty, i, base, paths, parent, depth, &mut pairs, out,
+                        (i, c) = member_key::<ENUM, DIRTY>(
+                            b, masks, dirty, i, e, paths, parent, depth, &mut pairs, out,
                             &mut node,
                         )?;
                     }
@@ -633,7 +648,7 @@ fn walk<const ENUM: bool>(
                                 LOG_TYPE_OBJECT
                             };
                             out[t.field as usize] =
-                                Span::new(base + t.start as usize, base + i + 1, ty | t.flags);
+                                Span::new(t.start as usize, i + 1, ty | t.flags);
                         }
                         tdepth -= 1;
                     }
