@@ -178,17 +178,22 @@ unsafe fn parse_with<B: Block64>(
     }
 }
 
-/// Whether some byte of `block` is outside `0x20..=0x7F` (a control byte
-/// or non-ASCII): bit 7 of the result. Byte by byte, so that the compiler
-/// vectorizes it with the caller's target features.
+/// Bit 7 of each byte of `acc` is set for the bytes of `block` outside
+/// `0x20..=0x7F` (a control byte or non-ASCII), ORed into `acc`. Byte by
+/// byte, so that the compiler vectorizes it with the caller's target
+/// features.
 #[inline(always)]
-fn unclean(block: &[u8; 64]) -> u8 {
-    let mut acc = 0u8;
-    for &c in block {
+fn unclean(acc: &mut [u8; 64], block: &[u8; 64]) {
+    for (a, &c) in acc.iter_mut().zip(block) {
         // c < 0x20 wraps to 0xE0.. (bit 7); c >= 0x80 has bit 7.
-        acc |= c.wrapping_sub(0x20) | c;
+        *a |= c.wrapping_sub(0x20) | c;
     }
-    acc & 0x80
+}
+
+/// Whether bit 7 is set in some byte of `acc`.
+#[inline(always)]
+fn any_high(acc: &[u8; 64]) -> bool {
+    acc.iter().fold(0u8, |m, &a| m | a) & 0x80 != 0
 }
 
 /// Classify `line` (1 to `64 * MAX_BLOCKS` bytes) into `out[..blocks]`,
@@ -204,34 +209,62 @@ unsafe fn classify<'o, B: Block64>(
     line: &[u8],
     out: &'o mut [MaybeUninit<u64>; MAX_BLOCKS],
 ) -> (&'o [u64], u64) {
-    let blocks = line.len().div_ceil(64);
+    let len = line.len();
+    let blocks = len.div_ceil(64);
     let out = &mut out[..blocks];
-    let mut dirty = 0u64;
+    // One accumulator for the whole line; the dirty blocks are found
+    // again, block by block, only when it says there are some.
+    let mut acc = [0u8; 64];
     let mut chunks = line.chunks_exact(64);
     let mut k = 0;
+    let mut last_block: Option<&[u8; 64]> = None;
     for chunk in chunks.by_ref() {
         let block: &[u8; 64] = chunk.try_into().expect("64-byte chunk");
         // SAFETY: `block` is 64 readable bytes; target features: this
         // function's contract.
         out[k].write(unsafe { B::load(block.as_ptr()).eq2(b'"', b'\\') });
-        dirty |= u64::from(unclean(block) != 0) << k;
+        unclean(&mut acc, block);
         k += 1;
     }
     let rest = chunks.remainder();
+    let mut tail = [b' '; 64];
     if !rest.is_empty() {
-        // Padded with spaces: clean, and neither `"` nor `\`.
-        let mut tail = [b' '; 64];
-        tail[..rest.len()].copy_from_slice(rest);
-        // SAFETY: `tail` is 64 readable bytes; target features: this
+        let last: &[u8; 64] = if len >= 64 {
+            // The line's last 64 bytes: the block's bytes are its last
+            // `rest.len()`, the others were classified already.
+            line[len - 64..].try_into().expect("64 bytes")
+        } else {
+            // Padded with spaces: clean, and neither `"` nor `\`.
+            tail[..rest.len()].copy_from_slice(rest);
+            &tail
+        };
+        // SAFETY: `last` is 64 readable bytes; target features: this
         // function's contract.
-        out[k].write(unsafe { B::load(tail.as_ptr()).eq2(b'"', b'\\') });
-        dirty |= u64::from(unclean(&tail) != 0) << k;
+        let m = unsafe { B::load(last.as_ptr()).eq2(b'"', b'\\') };
+        // Bit j of `m` is byte 64 - rest.len() + j of the block's bytes
+        // when `last` ends the line, or byte j of `tail` (whose bytes past
+        // `rest` match nothing): move the block's bits to 0.. either way.
+        out[k].write(if len >= 64 { m >> (64 - rest.len()) } else { m });
+        unclean(&mut acc, last);
+        last_block = Some(last);
     }
     // SAFETY: every one of out[..blocks] was written: one per whole chunk
     // and one for the remainder when there is one, and blocks =
     // ceil(len / 64) is exactly that count; MaybeUninit<u64> has u64's
     // layout.
     let out = unsafe { &*(out as *const [MaybeUninit<u64>] as *const [u64]) };
+    let mut dirty = 0u64;
+    if any_high(&acc) {
+        // Each whole block, then the last one as loaded above (its bytes
+        // before the block's own may set its bit too: a dirty bit only
+        // sends strings to the reference scan, so more is still exact).
+        let whole = line.chunks_exact(64).map(|c| c.try_into().expect("64 bytes"));
+        for (k, block) in whole.chain(last_block).enumerate() {
+            let mut a = [0u8; 64];
+            unclean(&mut a, block);
+            dirty |= u64::from(any_high(&a)) << k;
+        }
+    }
     (out, dirty)
 }
 
