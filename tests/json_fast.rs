@@ -260,7 +260,9 @@ fn edge_cases_agree() {
 #[test]
 fn strings_straddling_blocks_agree() {
     for pad in 0..140 {
-        for tail in ["", "\\\"", "\\\\", "\\u00e9", "\u{e9}", "\\", "\\u00", "\x01"] {
+        for tail in [
+            "", "\\\"", "\\\\", "\\u00e9", "\u{e9}", "\\", "\\u00", "\x01",
+        ] {
             let line = format!(
                 "{{\"msg\":\"{}{tail}\",\"level\":\"{}\",\"a\":{}}}",
                 "p".repeat(pad),
@@ -299,8 +301,11 @@ fn scalar() -> impl Strategy<Value = String> {
         Just("true".to_string()),
         Just("false".to_string()),
         Just("null".to_string()),
-        "\"([ -~&&[^\"\\\\]]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4}|[é€😀])*\""
-            .prop_map(|s| s.chars().take(90).collect::<String>() + "\""),
+        "\"([ -~&&[^\"\\\\]]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4}|[é€😀])*\"".prop_map(|s| s
+            .chars()
+            .take(90)
+            .collect::<String>()
+            + "\""),
     ]
 }
 

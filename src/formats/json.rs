@@ -811,7 +811,7 @@ pub(super) fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error
 
 #[inline(always)]
 fn is_plain(c: u8) -> bool {
-    c >= 0x20 && c < 0x80 && c != b'"' && c != b'\\'
+    (0x20..0x80).contains(&c) && c != b'"' && c != b'\\'
 }
 
 /// Length of the valid UTF-8 sequence starting at `b[i]` (a non-ASCII

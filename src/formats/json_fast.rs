@@ -1,30 +1,32 @@
 //! The JSON-lines fast path: the same rules as [`json`](super::json), for
 //! the lines that logs are made of, over the SIMD engine's bitmasks.
 //!
-//! Stage 1 classifies the line, 64 bytes at a time, into one mask (`"` or
-//! `\`) and tells whether every byte is printable ASCII (`0x20..=0x7F`).
-//! Stage 2 ([`walk`]) follows the reference walker step for step, but on
-//! such a *clean* line a string ends at the next `"`-or-`\` bit that is a
+//! Stage 1 ([`classify`]) turns the line, 64 bytes at a time, into one
+//! mask (`"` or `\`), and finds the *dirty* blocks: those with a byte
+//! outside `0x20..=0x7F` (a control byte, a tab, non-ASCII text). Stage 2
+//! ([`walk`]) follows the reference walker step for step, but a string
+//! that lies in clean blocks ends at the next `"`-or-`\` bit that is a
 //! quote (escapes are checked where the mask stops), with no control or
-//! UTF-8 check left to do; keys are matched against the trie with one
-//! 8-byte comparison. On a line that is not clean (non-ASCII text, tabs)
-//! strings are scanned by the reference's `scan_string`.
+//! UTF-8 check left to do; a string that touches a dirty block is scanned
+//! by the reference's `scan_string`. Keys are matched against the trie
+//! through a per-node hash table of their first 8 bytes and length (most
+//! keys no path asks for are told by their length alone); numbers are
+//! scanned 8 digits at a time.
 //!
 //! The fast walker only ever *accepts*: whatever it does not handle (any
-//! error, a root that is not an object, nesting deeper than 64, lines over
-//! [`MAX_BLOCKS`] blocks) makes it give up, and the reference parser
-//! ([`json::parse_content`]) parses the line from scratch and decides,
-//! error code included. So an error costs two passes, and the fast path is
-//! correct as long as what it accepts, the reference accepts with the same
-//! spans: that is what the differential tests check, on every level of the
-//! engine and on [`ScalarBlock`] (unit tests below, `tests/json_fast.rs`,
-//! the `json_line` fuzz target).
+//! error, a root that is not an object, nesting deeper than 64, more than
+//! [`MAX_TRACKED`] containers on a path, lines over [`MAX_BLOCKS`] blocks)
+//! makes it give up, and the reference parser ([`json::parse_content`])
+//! parses the line from scratch and decides, error code included. So an
+//! error costs two passes, and the fast path is correct as long as what it
+//! accepts, the reference accepts with the same spans: that is what the
+//! differential tests check, on every level of the engine and on
+//! [`ScalarBlock`] (unit tests below, `tests/json_fast.rs`, the
+//! `json_line` fuzz target).
 
 use std::mem::MaybeUninit;
 
-use super::json::{
-    self, is_ws, JsonPaths, Tracked, ENUM_LEAF, NO_FIELD, NO_NODE, TRACKED_EMPTY,
-};
+use super::json::{self, is_ws, JsonPaths, Tracked, ENUM_LEAF, NO_FIELD, NO_NODE, TRACKED_EMPTY};
 use crate::error::Error;
 use crate::simd::{self, next_bit, Block64, Level, ScalarBlock};
 use crate::span::*;
@@ -258,7 +260,9 @@ unsafe fn classify<'o, B: Block64>(
         // Each whole block, then the last one as loaded above (its bytes
         // before the block's own may set its bit too: a dirty bit only
         // sends strings to the reference scan, so more is still exact).
-        let whole = line.chunks_exact(64).map(|c| c.try_into().expect("64 bytes"));
+        let whole = line
+            .chunks_exact(64)
+            .map(|c| c.try_into().expect("64 bytes"));
         for (k, block) in whole.chain(last_block).enumerate() {
             let mut a = [0u8; 64];
             unclean(&mut a, block);
@@ -307,7 +311,12 @@ fn next_special(masks: &[u64], p: usize) -> Option<usize> {
 /// The string whose opening quote is at `from - 1`: the index of its
 /// closing quote and whether it holds escapes.
 #[inline(always)]
-fn string<const DIRTY: bool>(b: &[u8], masks: &[u64], dirty: u64, from: usize) -> Result<(usize, bool), Bail> {
+fn string<const DIRTY: bool>(
+    b: &[u8],
+    masks: &[u64],
+    dirty: u64,
+    from: usize,
+) -> Result<(usize, bool), Bail> {
     // In clean blocks there is no control or non-ASCII byte: only `"` and
     // `\` matter, and the mask has them all. A string that touches a dirty
     // block is scanned again by the reference's `scan_string`.
@@ -662,8 +671,7 @@ fn walk<const ENUM: bool, const DIRTY: bool>(
                             NO_NODE
                         };
                         (i, c) = member_key::<ENUM, DIRTY>(
-                            b, masks, dirty, i, e, paths, parent, depth, &mut pairs, out,
-                            &mut node,
+                            b, masks, dirty, i, e, paths, parent, depth, &mut pairs, out, &mut node,
                         )?;
                     }
                     if node != NO_NODE {
@@ -820,6 +828,106 @@ impl JsonCheck {
                 // SAFETY: ScalarBlock has no target features.
                 unsafe { parse_with::<ScalarBlock>(buf, start, end, &self.paths, out) }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference and the portable (`ScalarBlock`) fast path, on one
+    /// line, for one path list: same status, spans and flags.
+    fn agree(list: &str, line: &[u8]) {
+        let c = JsonCheck::new(list).unwrap();
+        let mut want = vec![Span::new(1, 2, 3); c.field_count() + 1];
+        let mut got = want.clone();
+        let w = c.parse_reference(line, &mut want);
+        let g = c.parse_at(None, line, &mut got);
+        assert_eq!(
+            (g, &got),
+            (w, &want),
+            "{list} on {:?}",
+            String::from_utf8_lossy(line)
+        );
+    }
+
+    const LINES: &[&str] = &[
+        r#"{"level":"warn","ts":1714521600.893,"msg":"slow query","time":"2024-05-01T00:00:00.458Z","http":{"status":200,"method":"GET","path":"/a?b=1"},"user":{"id":95387},"duration_ms":3.9,"error":null}"#,
+        r#"{"time":"t","level":"WARN","msg":"caf\u00e9 \"x\"","http":{"method":"HEAD","status":201},"user":{"id":70562,"roles":["reader","writer"]},"cached":false}"#,
+        "{\"msg\":\"na\u{ef}ve r\u{e9}sum\u{e9}\",\"level\":\"debug\"}",
+        r#" { "msg" : "spaced" , "a" : [ 1 , { "b" : true } ] } "#,
+        r#"{"a":1,"a":{"b":2},"b":{"c":[0,1]},"d":[{"x":1}],"e":-0.5e-7}"#,
+        r#"{"abcdefghij":1,"abcdefghik":2,"\u0061":3}"#,
+        r#"{"a":"\u12G4"}"#,
+        r#"{"a":1,}"#,
+        r#"{"a":01}"#,
+        r#"[1]"#,
+        "{\"a\":\"\t\"}",
+        r#"{"a":1} x"#,
+        "",
+    ];
+
+    #[test]
+    fn portable_walker_agrees_with_the_reference() {
+        for list in [
+            "time,level,msg,http.method,http.status",
+            "a,b.c,d[0],e,msg",
+            "abcdefghij,abcdefghik,a",
+            "*",
+            "*2",
+        ] {
+            for line in LINES {
+                let l = line.as_bytes();
+                agree(list, l);
+                // Every cut, to exercise each error the walker gives up on.
+                for cut in 0..l.len() {
+                    agree(list, &l[..cut]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_tables_find_every_name_and_only_them() {
+        let c = JsonCheck::new("a,bb,ccc,dddddddd,eeeeeeeee,eeeeeeeef,x.y,x.zzzzzzzzzz").unwrap();
+        let p = &c.paths;
+        for key in ["a", "bb", "ccc", "dddddddd", "eeeeeeeee", "eeeeeeeef", "x"] {
+            let line = format!("\"{key}\"");
+            let n = child(p, 0, line.as_bytes(), 1, 1 + key.len());
+            assert_ne!(n, NO_NODE, "{key}");
+            assert_eq!(n, p.child(0, key.as_bytes(), false), "{key}");
+        }
+        for key in ["", "b", "cc", "dddddddx", "eeeeeeeeg", "y", "zzzzzzzzzz"] {
+            let n = child(p, 0, key.as_bytes(), 0, key.len());
+            assert_eq!(n, NO_NODE, "{key}");
+        }
+        let x = p.child(0, b"x", false);
+        let n = child(p, x, b"zzzzzzzzzz", 0, 10);
+        assert_eq!(n, p.child(x, b"zzzzzzzzzz", false));
+        assert_ne!(n, NO_NODE);
+    }
+
+    #[test]
+    fn number_ends_where_the_reference_ends_it() {
+        for t in [
+            "0",
+            "-0",
+            "12345678901234567",
+            "1.5",
+            "1.",
+            "-",
+            "1e5",
+            "1E+",
+            "1e-09x",
+            "00",
+            "0.0123456789e+123,",
+            "-a",
+            "9",
+        ] {
+            let b = t.as_bytes();
+            let want = json::scan_number(b, 0).ok();
+            assert_eq!(number(b, 0).ok(), want, "{t}");
         }
     }
 }
