@@ -6,12 +6,49 @@
 //! forward without overlapping, each key between quotes.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use logspan::formats::json_fast::JsonCheck;
+use logspan::simd::{available_levels, Level};
 use logspan::{Error, Parser, Span, LOG_FLAG_TYPE_MASK, LOG_TYPE_STRING};
 
 #[path = "../common.rs"]
 mod common;
 
+/// Fast path == reference, every level and `ScalarBlock` (`None`).
+fn fast_equals_reference(data: &[u8]) {
+    static C: std::sync::OnceLock<Vec<JsonCheck>> = std::sync::OnceLock::new();
+    let checks = C.get_or_init(|| {
+        [
+            "a,b.c,d[0],e,msg",
+            "time,level,msg,http.method,http.status",
+            "*64",
+            "*3",
+        ]
+        .iter()
+        .map(|s| JsonCheck::new(s).unwrap())
+        .collect()
+    });
+    let mut engines: Vec<Option<Level>> = available_levels().into_iter().map(Some).collect();
+    engines.push(None);
+    for c in checks {
+        let mut want = vec![Span::ABSENT; c.field_count()];
+        let w = c.parse_reference(data, &mut want);
+        for &e in &engines {
+            let mut got = vec![
+                Span {
+                    off: 7,
+                    len: 7,
+                    flags: 7
+                };
+                c.field_count()
+            ];
+            let g = c.parse_at(e, data, &mut got);
+            assert_eq!((g, &got), (w, &want), "engine {e:?}");
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
+    fast_equals_reference(data);
     let p = Parser::new("json:a,b.c,d[0],e,msg").unwrap();
     let mut out = [Span::ABSENT; 5];
     let got = p.parse(data, &mut out);

@@ -29,8 +29,8 @@ pub const LOG_MAX_JSON_DEPTH: usize = 1024;
 /// Most segments (keys and indexes) in one JSON path of a spec.
 pub const LOG_MAX_JSON_PATH_SEGMENTS: usize = 32;
 
-const NO_FIELD: u32 = u32::MAX;
-const NO_NODE: u32 = u32::MAX;
+pub(super) const NO_FIELD: u32 = u32::MAX;
+pub(super) const NO_NODE: u32 = u32::MAX;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Key {
@@ -39,23 +39,52 @@ enum Key {
 }
 
 #[derive(Clone, Debug, Default)]
-struct Node {
+pub(super) struct Node {
     /// The output slot of the path that ends here, or `NO_FIELD`.
-    field: u32,
+    pub(super) field: u32,
     children: Vec<(Key, u32)>,
     /// Output slots of every path that goes through this node (not the
     /// node's own), cleared when the node's key repeats (last key wins).
     below: Vec<u32>,
+    /// The `Key::Name` children again, as an open-addressing hash table
+    /// (a power of two long, at most half full, empty when there are no
+    /// names) for the fast path's raw (unescaped) keys; see [`name_slot`].
+    /// Filled by [`JsonPaths::finish`].
+    pub(super) names: Vec<NameChild>,
+    /// Bit `min(len, 63)` is set for the length `len` of every name in
+    /// `names`: most keys that match no name are told by their length.
+    pub(super) name_lens: u64,
+}
+
+/// The first slot of the key whose first (up to) 8 bytes are `word`
+/// (little-endian, zero-padded) and whose length is `len`, in a table of
+/// `mask + 1` slots; probing goes on at the next slots.
+#[inline(always)]
+pub(super) fn name_slot(word: u64, len: usize, mask: usize) -> usize {
+    ((word ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+}
+
+/// One named child of a trie node, for the fast path's key matching.
+#[derive(Clone, Debug)]
+pub(super) struct NameChild {
+    /// The key's length in bytes; `usize::MAX` for an empty slot.
+    pub(super) len: usize,
+    /// Its first (up to) 8 bytes, little-endian, zero-padded.
+    pub(super) word: u64,
+    /// The whole key.
+    pub(super) name: Box<[u8]>,
+    /// The child's node.
+    pub(super) node: u32,
 }
 
 /// Compiled `json:` paths.
 #[derive(Clone, Debug)]
 pub(crate) struct JsonPaths {
-    nodes: Vec<Node>,
-    fields: usize,
+    pub(super) nodes: Vec<Node>,
+    pub(super) fields: usize,
     /// Enumerate mode (`json:*N`): the most top-level pairs reported; 0
     /// for path projection.
-    enumerate: u32,
+    pub(super) enumerate: u32,
 }
 
 /// Default and largest pair counts of the enumerate mode `json:*`.
@@ -64,7 +93,7 @@ pub(crate) const ENUMERATE_MAX_PAIRS: u32 = 2048;
 
 /// In enumerate mode, the trie node that every top-level value maps to:
 /// a leaf whose output slot is the pair's value slot.
-const ENUM_LEAF: u32 = 1;
+pub(super) const ENUM_LEAF: u32 = 1;
 
 /// Parse the argument of an enumerate spec (`*` or `*N`): the pair count.
 /// Shared with logfmt, which has the same mode.
@@ -105,7 +134,7 @@ pub(crate) fn compile(list: &str, base: usize) -> Result<(JsonPaths, Vec<String>
             fields: 2 * pairs as usize,
             enumerate: pairs,
         };
-        return Ok((paths, enumerate_names(pairs)));
+        return Ok((paths.finish(), enumerate_names(pairs)));
     }
     let mut nodes = vec![Node {
         field: NO_FIELD,
@@ -189,7 +218,8 @@ pub(crate) fn compile(list: &str, base: usize) -> Result<(JsonPaths, Vec<String>
             nodes,
             fields,
             enumerate: 0,
-        },
+        }
+        .finish(),
         names,
     ))
 }
@@ -275,8 +305,54 @@ impl JsonPaths {
         self.fields
     }
 
+    /// Fill every node's `names` table from its `children`.
+    fn finish(mut self) -> JsonPaths {
+        for node in &mut self.nodes {
+            let named: Vec<NameChild> = node
+                .children
+                .iter()
+                .filter_map(|(k, n)| match k {
+                    Key::Name(name) => {
+                        let mut w = [0u8; 8];
+                        let l = name.len().min(8);
+                        w[..l].copy_from_slice(&name[..l]);
+                        Some(NameChild {
+                            len: name.len(),
+                            word: u64::from_le_bytes(w),
+                            name: name.clone(),
+                            node: *n,
+                        })
+                    }
+                    Key::Index(_) => None,
+                })
+                .collect();
+            node.name_lens = named.iter().fold(0, |m, c| m | 1 << c.len.min(63));
+            if named.is_empty() {
+                node.names = Vec::new();
+                continue;
+            }
+            let size = (2 * named.len()).next_power_of_two();
+            let empty = NameChild {
+                len: usize::MAX,
+                word: 0,
+                name: Box::default(),
+                node: NO_NODE,
+            };
+            let mut table = vec![empty; size];
+            for c in named {
+                let mut h = name_slot(c.word, c.len, size - 1);
+                while table[h].len != usize::MAX {
+                    h = (h + 1) & (size - 1);
+                }
+                table[h] = c;
+            }
+            node.names = table;
+        }
+        self
+    }
+
     #[inline(always)]
-    fn child(&self, node: u32, key: &[u8], escaped: bool) -> u32 {
+    pub(super) fn child(&self, node: u32, key: &[u8], escaped: bool) -> u32 {
         if node == NO_NODE {
             return NO_NODE;
         }
@@ -296,7 +372,7 @@ impl JsonPaths {
     }
 
     #[inline(always)]
-    fn index_child(&self, node: u32, index: u32) -> u32 {
+    pub(super) fn index_child(&self, node: u32, index: u32) -> u32 {
         if node == NO_NODE {
             return NO_NODE;
         }
@@ -312,7 +388,7 @@ impl JsonPaths {
     /// same key left below it, and say whether the node's own field was
     /// already set (a duplicate key).
     #[inline(always)]
-    fn enter(&self, node: u32, out: &mut [Span]) -> u32 {
+    pub(super) fn enter(&self, node: u32, out: &mut [Span]) -> u32 {
         let n = &self.nodes[node as usize];
         for &f in &n.below {
             out[f as usize] = Span::ABSENT;
@@ -328,10 +404,32 @@ impl JsonPaths {
 /// Parse one line (a trailing `\n` / `\r\n` is ignored) into
 /// `out[..paths.field_count()]`; returns how many fields are present. On
 /// error every field is absent.
+///
+/// This is the fast path ([`super::json_fast`]), which gives exactly what
+/// [`parse_reference`] gives.
+#[inline]
 pub(crate) fn parse(line: &[u8], paths: &JsonPaths, out: &mut [Span]) -> Result<usize, Error> {
+    super::json_fast::parse(line, paths, out)
+}
+
+/// The scalar reference parser: same contract as [`parse`].
+pub(crate) fn parse_reference(
+    line: &[u8],
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    parse_content(crate::strip_eol(line), paths, out)
+}
+
+/// [`parse_reference`] on a line whose ending is already stripped (it is
+/// not stripped again).
+pub(super) fn parse_content(
+    line: &[u8],
+    paths: &JsonPaths,
+    out: &mut [Span],
+) -> Result<usize, Error> {
     let out = &mut out[..paths.fields];
     out.fill(Span::ABSENT);
-    let line = crate::strip_eol(line);
     if line.len() > crate::LOG_MAX_LINE_LEN {
         return Err(Error::LineTooLong);
     }
@@ -354,23 +452,24 @@ pub fn validate(line: &[u8]) -> Result<(), Error> {
         }],
         fields: 0,
         enumerate: 0,
-    };
+    }
+    .finish();
     walk(crate::strip_eol(line), &paths, &mut [])
 }
 
 /// One open container on the tracked part of the stack.
 #[derive(Clone, Copy)]
-struct Tracked {
-    node: u32,
+pub(super) struct Tracked {
+    pub(super) node: u32,
     /// Output slot captured by this container's whole text, or NO_FIELD.
-    field: u32,
-    flags: u32,
-    start: u32,
+    pub(super) field: u32,
+    pub(super) flags: u32,
+    pub(super) start: u32,
     /// Array element counter (arrays only).
-    index: u32,
+    pub(super) index: u32,
 }
 
-const TRACKED_EMPTY: Tracked = Tracked {
+pub(super) const TRACKED_EMPTY: Tracked = Tracked {
     node: NO_NODE,
     field: NO_FIELD,
     flags: 0,
@@ -379,7 +478,7 @@ const TRACKED_EMPTY: Tracked = Tracked {
 };
 
 #[inline(always)]
-fn is_ws(c: u8) -> bool {
+pub(super) fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
@@ -663,7 +762,7 @@ fn swar_special(w: u64) -> u64 {
 /// the closing quote and whether it holds escapes. Validates escapes,
 /// control characters and UTF-8.
 #[inline]
-fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
+pub(super) fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
     let n = b.len();
     let mut escaped = false;
     loop {
@@ -712,7 +811,7 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
 
 #[inline(always)]
 fn is_plain(c: u8) -> bool {
-    c >= 0x20 && c < 0x80 && c != b'"' && c != b'\\'
+    (0x20..0x80).contains(&c) && c != b'"' && c != b'\\'
 }
 
 /// Length of the valid UTF-8 sequence starting at `b[i]` (a non-ASCII
@@ -746,7 +845,7 @@ fn utf8_seq_len(b: &[u8], i: usize) -> Result<usize, Error> {
 
 /// Scan a number starting at `b[i]`; returns the index after it.
 #[inline]
-fn scan_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
+pub(super) fn scan_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
     let n = b.len();
     let digits = |b: &[u8], mut i: usize| {
         let s = i;

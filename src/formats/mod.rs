@@ -6,6 +6,7 @@ pub mod access;
 pub mod access_fast;
 pub mod auto;
 pub mod json;
+pub mod json_fast;
 pub mod logfmt;
 pub mod pattern;
 pub mod pattern_fast;
