@@ -5,6 +5,7 @@ use crate::formats::access::AccessMode;
 use crate::formats::access_fast;
 use crate::formats::auto::{self, AutoSpec};
 use crate::formats::json::{self, JsonPaths};
+use crate::formats::json_fast;
 use crate::formats::logfmt::{self, LogfmtSpec};
 use crate::formats::pattern::{self, PatternSpec};
 use crate::formats::regex::{self, RegexSpec};
@@ -273,6 +274,9 @@ impl Parser {
                     // read past the line into the rest of `buf`.
                     Format::Access(mode) => {
                         access_fast::parse_range(buf, start, start + content_len, *mode, out)
+                    }
+                    Format::Json(paths) => {
+                        json_fast::parse_range(buf, start, start + content_len, paths, out)
                     }
                     _ => self.parse(raw, out).inspect(|_| {
                         for s in out.iter_mut() {
