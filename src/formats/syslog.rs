@@ -99,8 +99,6 @@
 //! check of STRUCTURED-DATA and of BOM-marked messages; nothing is
 //! allocated.
 
-use memchr::memchr3;
-
 use crate::error::Error;
 use crate::span::{Span, LOG_FLAG_ESCAPED};
 
@@ -207,8 +205,7 @@ pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<u
         match mode {
             SyslogMode::Rfc5424 => rfc5424(line, &mut o),
             SyslogMode::Rfc3164 => rfc3164(line, &mut o),
-            SyslogMode::Auto if looks_rfc5424(line) => rfc5424(line, &mut o),
-            SyslogMode::Auto => rfc3164(line, &mut o),
+            SyslogMode::Auto => auto(line, &mut o),
         }
     };
     match r {
@@ -269,19 +266,19 @@ pub fn severity(priority: &[u8]) -> Option<u8> {
 // Byte classes and small scanners
 
 /// PRINTUSASCII: `!`..`~`.
-#[inline(always)]
+#[cfg(test)]
 fn is_print(b: u8) -> bool {
     b.wrapping_sub(33) < 94
 }
 
 /// SD-NAME bytes: PRINTUSASCII except `=`, `]`, `"` (SP is not printable).
-#[inline(always)]
+#[cfg(test)]
 fn is_sd_name(b: u8) -> bool {
     is_print(b) && !matches!(b, b'=' | b']' | b'"')
 }
 
 /// Bytes of a 3164 TAG name: PRINTUSASCII except `[`, `]`, `:`.
-#[inline(always)]
+#[cfg(test)]
 fn is_tag_name(b: u8) -> bool {
     is_print(b) && !matches!(b, b'[' | b']' | b':')
 }
@@ -296,14 +293,154 @@ fn run(line: &[u8], pos: usize, cap: usize, class: impl Fn(u8) -> bool) -> usize
         .count()
 }
 
+// ---------------------------------------------------------------------------
+// Word-at-a-time scanning (SWAR)
+//
+// Eight bytes are loaded into a `u64` (little-endian order, so byte `k` of
+// the word is byte `pos + k` of the line on every target) and classified
+// with exact per-byte arithmetic: every helper below sets the high bit of
+// each byte of its result exactly when that byte is in the class, with no
+// carry between bytes (each addition is done on 7-bit values). The first
+// byte of a class is then `trailing_zeros / 8`.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// `b` in every byte.
+#[inline(always)]
+const fn rep(b: u8) -> u64 {
+    LO * b as u64
+}
+
+/// High bit of each byte that is not 0.
+#[inline(always)]
+fn nonzero(t: u64) -> u64 {
+    // (t & 0x7F) + 0x7F <= 0xFE: no carry; its high bit is set iff the low
+    // seven bits are not all 0; `| t` adds the byte's own high bit.
+    (((t & !HI) + !HI) | t) & HI
+}
+
+/// High bit of each byte not in PRINTUSASCII (`!`..`~`).
+#[inline(always)]
+fn nonprint(w: u64) -> u64 {
+    let lo = w & !HI;
+    // lo + 0x5F <= 0xDE and lo + 1 <= 0x80: no carry. The first has its
+    // high bit iff lo >= 0x21, the second iff lo >= 0x7F.
+    let ge_21 = lo + rep(0x80 - 0x21);
+    let ge_7f = lo + rep(0x01);
+    (w | !ge_21 | ge_7f) & HI
+}
+
+/// High bit of each byte equal to one of `a`, `b`, `c`.
+#[inline(always)]
+fn eq3(w: u64, a: u8, b: u8, c: u8) -> u64 {
+    !(nonzero(w ^ rep(a)) & nonzero(w ^ rep(b)) & nonzero(w ^ rep(c))) & HI
+}
+
+/// Bytes that end an SD-ID or PARAM-NAME: not [`is_sd_name`].
+#[inline(always)]
+fn sd_name_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'=', b']', b'"')
+}
+
+/// Bytes that end a 3164 TAG name: not [`is_tag_name`].
+#[inline(always)]
+fn tag_name_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'[', b']', b':')
+}
+
+/// Bytes that end a 3164 PID: not PRINTUSASCII, or `[`, `]`.
+#[inline(always)]
+fn pid_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'[', b']', b']')
+}
+
+/// Bytes that stop a PARAM-VALUE scan: `"`, `\`, `]`.
+#[inline(always)]
+fn value_stop(w: u64) -> u64 {
+    eq3(w, b'"', b'\\', b']')
+}
+
+/// The 8 bytes at `pos` as a word; past the end of `line` the bytes are 0.
+/// `pos < line.len()`.
+#[inline(always)]
+fn word(line: &[u8], pos: usize) -> u64 {
+    match line.get(pos..pos + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+        None => tail_word(line, pos),
+    }
+}
+
+/// [`word`] for the last (fewer than 8) bytes of `line`: the last 8 bytes
+/// of the line shifted down, or a copy when the line is shorter.
+#[inline(always)]
+fn tail_word(line: &[u8], pos: usize) -> u64 {
+    let len = line.len();
+    match line.get(len.wrapping_sub(8)..) {
+        Some(last) if len >= 8 => {
+            let w = u64::from_le_bytes(last.try_into().unwrap_or([0; 8]));
+            // pos + 8 > len (no whole word at pos), so pos + 8 - len >= 1;
+            // a pos at or past len would shift everything out (0).
+            w.checked_shr(8 * (pos + 8).saturating_sub(len).min(8) as u32)
+                .unwrap_or(0)
+        }
+        _ => short_word(line, pos),
+    }
+}
+
+/// [`tail_word`] for a line shorter than 8 bytes.
+#[cold]
+fn short_word(line: &[u8], pos: usize) -> u64 {
+    let rest = line.get(pos..).unwrap_or(&[]);
+    let mut b = [0u8; 8];
+    for (d, &s) in b.iter_mut().zip(rest) {
+        *d = s;
+    }
+    u64::from_le_bytes(b)
+}
+
+/// The first byte at or after `pos` that `stop` selects, or `line.len()`.
+/// A `stop` that selects the padding byte 0 may see it past the end; the
+/// result is clamped to `line.len()` either way.
+#[inline(always)]
+fn find(line: &[u8], mut pos: usize, stop: impl Fn(u64) -> u64) -> usize {
+    let len = line.len();
+    while pos < len {
+        let m = stop(word(line, pos));
+        if m != 0 {
+            return (pos + (m.trailing_zeros() / 8) as usize).min(len);
+        }
+        pos += 8;
+    }
+    len
+}
+
+/// How many ASCII digits start `line[pos..]`, counting at most 4.
+#[inline(always)]
+fn digits4(line: &[u8], pos: usize) -> usize {
+    let d = |i: usize| line.get(pos + i).is_some_and(u8::is_ascii_digit);
+    if !d(0) {
+        0
+    } else if !d(1) {
+        1
+    } else if !d(2) {
+        2
+    } else if !d(3) {
+        3
+    } else {
+        4
+    }
+}
+
 /// `<PRI>` at the start of `line` (which starts with `<`): writes the
 /// priority span and returns the position after `>`.
+#[inline(always)]
 fn pri(line: &[u8], out: &mut Out) -> Result<usize, Error> {
-    let n = run(line, 1, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, 1);
     let gt = 1 + n;
     match line.get(gt) {
         None if n <= 3 => Err(Error::SyslogTruncated),
-        Some(b'>') if priority_value(&line[1..gt]).is_some() => {
+        Some(b'>') if pri_ok(&line[1..gt]) => {
             out.set(PRI, Span::new(1, gt, 0));
             Ok(gt + 1)
         }
@@ -311,27 +448,43 @@ fn pri(line: &[u8], out: &mut Out) -> Result<usize, Error> {
     }
 }
 
+/// [`priority_value`]`(d).is_some()` for `d` made of ASCII digits only.
+#[inline(always)]
+fn pri_ok(d: &[u8]) -> bool {
+    match *d {
+        [_] => true,
+        [a, _] => a != b'0',
+        [a, b, c] => a == b'1' && (b < b'9' || (b == b'9' && c <= b'1')),
+        _ => false,
+    }
+}
+
 /// Auto mode: `<` 1-3 digits `>` `[1-9][0-9]{0,2}` SP.
+#[cfg(test)]
 fn looks_rfc5424(line: &[u8]) -> bool {
     if line.first() != Some(&b'<') {
         return false;
     }
-    let n = run(line, 1, 4, |b| b.is_ascii_digit());
-    if !(1..=3).contains(&n) || line.get(1 + n) != Some(&b'>') {
-        return false;
-    }
-    let v = 2 + n;
-    let m = run(line, v, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, 1);
+    (1..=3).contains(&n) && line.get(1 + n) == Some(&b'>') && version_shape(line, 2 + n)
+}
+
+/// Auto mode, after a PRI: `[1-9][0-9]{0,2}` SP at `v`.
+#[inline(always)]
+fn version_shape(line: &[u8], v: usize) -> bool {
+    let m = digits4(line, v);
     (1..=3).contains(&m) && line[v] != b'0' && line.get(v + m) == Some(&b' ')
 }
 
 /// An RFC 5424 header field (or the RFC 3164 HOSTNAME) at `pos`:
 /// 1..=`max` PRINTUSASCII bytes followed by SP. Returns the field's end
 /// (the position of the SP).
-#[inline]
+#[inline(always)]
 fn header_field(line: &[u8], pos: usize, max: usize) -> Result<usize, Error> {
-    let n = run(line, pos, max + 1, is_print);
-    let end = pos + n;
+    // The first non-PRINTUSASCII byte: the same end as a run capped at
+    // max + 1, whenever that run is not already too long.
+    let end = find(line, pos, nonprint);
+    let n = end - pos;
     if n > max {
         return Err(Error::SyslogBadHeader);
     }
@@ -456,15 +609,39 @@ fn bsd_timestamp(line: &[u8], pos: usize) -> Option<usize> {
 // ---------------------------------------------------------------------------
 // RFC 5424
 
+/// Auto mode: RFC 5424 when the line starts with a PRI and a VERSION
+/// (`<` 1-3 digits `>` `[1-9][0-9]{0,2}` SP), else RFC 3164. Both parse the
+/// PRI first, the same way, so it is parsed once here.
+#[inline(always)]
+fn auto(line: &[u8], out: &mut Out) -> Result<(), Error> {
+    if line[0] != b'<' {
+        return rfc3164_after_pri(line, 0, out);
+    }
+    // A PRI error is the same on both paths; a valid PRI is 1-3 digits
+    // and `>`, the first half of the RFC 5424 shape.
+    let pos = pri(line, out)?;
+    if version_shape(line, pos) {
+        rfc5424_after_pri(line, pos, out)
+    } else {
+        rfc3164_after_pri(line, pos, out)
+    }
+}
+
 fn rfc5424(line: &[u8], out: &mut Out) -> Result<(), Error> {
-    let len = line.len();
     if line[0] != b'<' {
         return Err(Error::SyslogBadPri);
     }
-    let mut pos = pri(line, out)?;
+    let pos = pri(line, out)?;
+    rfc5424_after_pri(line, pos, out)
+}
+
+/// RFC 5424 from VERSION on; the PRI ends at `pos`.
+#[inline(always)]
+fn rfc5424_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), Error> {
+    let len = line.len();
 
     // VERSION SP
-    let n = run(line, pos, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, pos);
     if n == 0 {
         return Err(if pos == len {
             Error::SyslogTruncated
@@ -642,18 +819,26 @@ fn sd_scan_big(line: &[u8], pos: usize) -> Result<(usize, u32), Error> {
     sd_scan(line, pos, &mut ids).map_err(|e| e.unwrap_or(Error::SyslogBadStructuredData))
 }
 
-/// The first `"`, `\` or `]` in a PARAM-VALUE: a byte loop for the usual
-/// short values, `memchr3` beyond.
+/// The first `"`, `\` or `]` at or after `pos` (or `line.len()`), and
+/// whether a byte before it, from `pos`, is not ASCII.
 #[inline(always)]
-fn sd_special(h: &[u8]) -> Option<usize> {
-    let head = h.len().min(16);
-    match h[..head]
-        .iter()
-        .position(|&b| matches!(b, b'"' | b'\\' | b']'))
-    {
-        Some(k) => Some(k),
-        None => memchr3(b'"', b'\\', b']', &h[head..]).map(|k| head + k),
+fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
+    let len = line.len();
+    let mut high = 0;
+    while pos < len {
+        let w = word(line, pos);
+        let m = value_stop(w);
+        if m != 0 {
+            // The bits below the first stop byte's high bit: the bytes
+            // before it (and its own low bits, never a high bit).
+            high |= w & HI & ((m & m.wrapping_neg()) - 1);
+            return ((pos + (m.trailing_zeros() / 8) as usize).min(len), high != 0);
+        }
+        // Past the end the padding is 0: no high bits there.
+        high |= w & HI;
+        pos += 8;
     }
+    (len, high != 0)
 }
 
 fn sd_scan<S: IdSet>(
@@ -665,12 +850,15 @@ fn sd_scan<S: IdSet>(
     const BAD: Option<Error> = Some(Error::SyslogBadStructuredData);
     let len = line.len();
     let mut flags = 0;
+    // Whether a value is not valid UTF-8: reported only if the whole
+    // STRUCTURED-DATA is otherwise well formed (a later truncation wins).
+    let mut bad_utf8 = false;
     let mut i = start;
     loop {
         // line[i] == b'['
         i += 1;
         let id = i;
-        i += run(line, i, SD_NAME_MAX + 1, is_sd_name);
+        i = find(line, i, sd_name_stop);
         if i - id > SD_NAME_MAX {
             return Err(BAD);
         }
@@ -690,7 +878,7 @@ fn sd_scan<S: IdSet>(
                     // PARAM-NAME="PARAM-VALUE"
                     i += 1;
                     let name = i;
-                    i += run(line, i, SD_NAME_MAX + 1, is_sd_name);
+                    i = find(line, i, sd_name_stop);
                     if i - name > SD_NAME_MAX {
                         return Err(BAD);
                     }
@@ -702,7 +890,18 @@ fn sd_scan<S: IdSet>(
                     }
                     i += 2;
                     loop {
-                        let j = i + sd_special(&line[i..]).ok_or(TRUNC)?;
+                        let (j, high) = value_special(line, i);
+                        // Outside values every byte is ASCII (checked by
+                        // the name scans) and the pieces of a value lie
+                        // between ASCII bytes, so checking every piece
+                        // that holds a non-ASCII byte is checking the
+                        // whole STRUCTURED-DATA.
+                        if high && std::str::from_utf8(&line[i..j]).is_err() {
+                            bad_utf8 = true;
+                        }
+                        if j == len {
+                            return Err(TRUNC);
+                        }
                         match line[j] {
                             b'"' => {
                                 i = j + 1;
@@ -727,13 +926,7 @@ fn sd_scan<S: IdSet>(
             }
         }
         if line.get(i) != Some(&b'[') {
-            // Outside values every byte is ASCII (checked above) and values
-            // are delimited by ASCII quotes, so one check of the whole
-            // STRUCTURED-DATA is the check of every value.
-            if std::str::from_utf8(&line[start..i]).is_err() {
-                return Err(BAD);
-            }
-            return Ok((i, flags));
+            return if bad_utf8 { Err(BAD) } else { Ok((i, flags)) };
         }
     }
 }
@@ -754,7 +947,7 @@ struct Tag {
 /// line.
 #[inline]
 fn tag(line: &[u8], pos: usize) -> Option<Tag> {
-    let n = run(line, pos, TAG_MAX + 1, is_tag_name);
+    let n = find(line, pos, tag_name_stop) - pos;
     if n == 0 || n > TAG_MAX {
         return None;
     }
@@ -762,9 +955,7 @@ fn tag(line: &[u8], pos: usize) -> Option<Tag> {
     let mut i = name_end;
     let mut pid = None;
     if line.get(i) == Some(&b'[') {
-        let p = run(line, i + 1, PROCID_MAX + 1, |b| {
-            is_print(b) && b != b'[' && b != b']'
-        });
+        let p = find(line, i + 1, pid_stop) - (i + 1);
         if p == 0 || p > PROCID_MAX || line.get(i + 1 + p) != Some(&b']') {
             return None;
         }
@@ -790,8 +981,14 @@ fn tag(line: &[u8], pos: usize) -> Option<Tag> {
 }
 
 fn rfc3164(line: &[u8], out: &mut Out) -> Result<(), Error> {
+    let pos = if line[0] == b'<' { pri(line, out)? } else { 0 };
+    rfc3164_after_pri(line, pos, out)
+}
+
+/// RFC 3164 from TIMESTAMP on; the PRI, if any, ends at `pos`.
+#[inline(always)]
+fn rfc3164_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), Error> {
     let len = line.len();
-    let mut pos = if line[0] == b'<' { pri(line, out)? } else { 0 };
 
     // TIMESTAMP SP
     if pos == len {
