@@ -536,28 +536,71 @@ fn byte(b: &[u8], i: usize, want: u8) -> Option<()> {
     (b.get(i) == Some(&want)).then_some(())
 }
 
+/// The 8 bytes `b[i..i + 8]` as a little-endian word, if there are 8.
+#[inline(always)]
+fn word_at(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+/// A fixed word shape: ASCII digits where the pattern has `0`, exactly the
+/// pattern's byte elsewhere. `.0` is the pattern; `.1` adds 0x76 to a digit
+/// place (t = 0..9 stays below 0x80, t >= 10 reaches it) and 0x7F to a
+/// fixed byte (only t = 0 stays below), t being the byte XOR the pattern.
+type Shape = (u64, u64);
+
+const fn shape(pattern: &[u8; 8]) -> Shape {
+    let mut add = 0u64;
+    let mut k = 0;
+    while k < 8 {
+        add |= (if pattern[k] == b'0' { 0x76 } else { 0x7F }) << (8 * k);
+        k += 1;
+    }
+    (u64::from_le_bytes(*pattern), add)
+}
+
+const DATE: Shape = shape(b"0000-00-");
+const DAY_TIME: Shape = shape(b"00T00:00");
+const TIME: Shape = shape(b"00:00:00");
+/// `±hh:mm` with the sign byte zeroed, and two zero bytes after it.
+const OFFSET: Shape = shape(b"\x0000:00\0\0");
+
+/// `w ^ shape.0` (the digit values at the digit places) when `w` has the
+/// shape.
+#[inline(always)]
+fn shaped(w: u64, shape: Shape) -> Option<u64> {
+    let t = w ^ shape.0;
+    // On 7-bit values, so no carry between bytes; `t |` catches t >= 0x80.
+    ((t | ((t & !HI) + shape.1)) & HI == 0).then_some(t)
+}
+
+/// The two-digit number at byte `k` of a [`shaped`] result.
+#[inline(always)]
+fn num2(t: u64, k: u32) -> u32 {
+    ((t >> (8 * k)) & 0xFF) as u32 * 10 + ((t >> (8 * k + 8)) & 0xFF) as u32
+}
+
 /// `hh:mm:ss` at `i` with hour 00-23, minute and second 00-59.
+#[inline(always)]
 fn hhmmss(b: &[u8], i: usize) -> Option<()> {
-    let h = digits(b, i, 2)?;
-    byte(b, i + 2, b':')?;
-    let m = digits(b, i + 3, 2)?;
-    byte(b, i + 5, b':')?;
-    let s = digits(b, i + 6, 2)?;
-    (h < 24 && m < 60 && s < 60).then_some(())
+    let t = shaped(word_at(b, i)?, TIME)?;
+    (num2(t, 0) < 24 && num2(t, 3) < 60 && num2(t, 6) < 60).then_some(())
 }
 
 /// The length of the `YYYY-MM-DDThh:mm:ss[.f{1,max_frac}](Z|±hh:mm)` with
 /// valid ranges at the start of `ts`, if there is one (what follows is the
 /// caller's business).
+#[inline(always)]
 fn rfc3339(ts: &[u8], max_frac: usize) -> Option<usize> {
-    let year = digits(ts, 0, 4)?;
-    byte(ts, 4, b'-')?;
-    let month = digits(ts, 5, 2)?;
-    byte(ts, 7, b'-')?;
-    let day = digits(ts, 8, 2)?;
-    byte(ts, 10, b'T')?;
-    hhmmss(ts, 11)?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(Some(year), month) {
+    // YYYY-MM- DDThh:mm (then hh:mm:ss again, overlapping, for the seconds)
+    let date = shaped(word_at(ts, 0)?, DATE)?;
+    let time = shaped(word_at(ts, 8)?, DAY_TIME)?;
+    let secs = shaped(word_at(ts, 11)?, TIME)?;
+    let (month, day) = (num2(date, 5), num2(time, 0));
+    if !(num2(time, 3) < 24 && num2(time, 6) < 60 && num2(secs, 6) < 60) {
+        return None;
+    }
+    if !(1..=12).contains(&month) || day == 0 || day > 28 && day > month_days(date, month) {
         return None;
     }
     let mut i = 19;
@@ -571,13 +614,20 @@ fn rfc3339(ts: &[u8], max_frac: usize) -> Option<usize> {
     match *ts.get(i)? {
         b'Z' => Some(i + 1),
         b'+' | b'-' => {
-            let oh = digits(ts, i + 1, 2)?;
-            byte(ts, i + 3, b':')?;
-            let om = digits(ts, i + 4, 2)?;
-            (oh < 24 && om < 60).then_some(i + 6)
+            let o = ts.get(i + 1..i + 6)?;
+            let w = u64::from_le_bytes([0, o[0], o[1], o[2], o[3], o[4], 0, 0]);
+            let t = shaped(w, OFFSET)?;
+            (num2(t, 1) < 24 && num2(t, 4) < 60).then_some(i + 6)
         }
         _ => None,
     }
+}
+
+/// Days in `month` of the year in a [`shaped`] `YYYY-MM-` word.
+#[inline(always)]
+fn month_days(date: u64, month: u32) -> u32 {
+    let year = num2(date, 0) * 100 + num2(date, 2);
+    days_in_month(Some(year), month)
 }
 
 /// A timestamp at `pos` must end at SP or the end of the line.
@@ -586,15 +636,26 @@ fn ends_token(line: &[u8], end: usize) -> bool {
     matches!(line.get(end), None | Some(b' '))
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
-
 /// A BSD timestamp at `pos` (`Mmm dd hh:mm:ss`, `Mmm  d hh:mm:ss` or
 /// `Mmm d hh:mm:ss`): returns its end.
+#[inline(always)]
 fn bsd_timestamp(line: &[u8], pos: usize) -> Option<usize> {
     let b = &line[pos..];
-    let month = MONTHS.iter().position(|m| b.get(..3) == Some(&m[..]))? as u32 + 1;
+    let month = match b.get(..3)? {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    };
     byte(b, 3, b' ')?;
     let (day, time) = match (*b.get(4)?, *b.get(5)?) {
         (b' ', d @ b'1'..=b'9') => (u32::from(d - b'0'), 7),
