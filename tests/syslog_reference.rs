@@ -228,13 +228,21 @@ fn crafted_boundaries_agree() {
         lines.push(format!("<1>1 - h a {x}p {x}m - msg"));
         lines.push(format!("<1>1 - h a p m [{x}i{x}]"));
         lines.push(format!("<1>1 - h a p m [i {x}n=\"{x}\"] m"));
-        lines.push(format!("<1>1 - h a p m [i n=\"{x}\\\"{e}\"][j k=\"{e}\\]\"]"));
+        lines.push(format!(
+            "<1>1 - h a p m [i n=\"{x}\\\"{e}\"][j k=\"{e}\\]\"]"
+        ));
         lines.push(format!("<1>1 - h a p m [i n=\"{x}\"] \u{feff}{e}"));
-        lines.push(format!("<1>1 2003-10-11T22:14:15.{}Z h a p m -", "1".repeat(n % 9)));
+        lines.push(format!(
+            "<1>1 2003-10-11T22:14:15.{}Z h a p m -",
+            "1".repeat(n % 9)
+        ));
         lines.push(format!("<13>Jan  1 00:00:00 {x}h t[{x}1]: m"));
         lines.push(format!("<13>Jan  1 00:00:00 h {x}t: m"));
         lines.push(format!("Jan 11 00:00:00 {x}t[1]:"));
-        lines.push(format!("2019-12-02T16:49:23.{}+02:00 h {x}", "9".repeat(n % 11)));
+        lines.push(format!(
+            "2019-12-02T16:49:23.{}+02:00 h {x}",
+            "9".repeat(n % 11)
+        ));
     }
     // SD-ID tables: small, full, overflowing, duplicates at every place.
     for n in [1, 7, 8, 9, 16, 128, 129] {

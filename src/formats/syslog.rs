@@ -893,7 +893,10 @@ fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
             // The bits below the first stop byte's high bit: the bytes
             // before it (and its own low bits, never a high bit).
             high |= w & HI & ((m & m.wrapping_neg()) - 1);
-            return ((pos + (m.trailing_zeros() / 8) as usize).min(len), high != 0);
+            return (
+                (pos + (m.trailing_zeros() / 8) as usize).min(len),
+                high != 0,
+            );
         }
         // Past the end the padding is 0: no high bits there.
         high |= w & HI;
@@ -1369,6 +1372,81 @@ mod tests {
     }
 
     use SyslogMode::{Rfc3164 as B, Rfc5424 as R};
+
+    #[test]
+    fn word_classes_are_the_byte_classes() {
+        // Every byte value at every place of a word, among neighbours that
+        // could carry or borrow into it.
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b' ', b'=', b'0', 0, 0x7f, 0x80, 0xff] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    let x = u64::from_le_bytes(w);
+                    let bit = |m: u64| {
+                        assert_eq!(m & !HI, 0, "only high bits");
+                        m >> (8 * at + 7) & 1 == 1
+                    };
+                    assert_eq!(bit(nonprint(x)), !is_print(b), "{b:#x} {fill:#x}");
+                    assert_eq!(bit(sd_name_stop(x)), !is_sd_name(b));
+                    assert_eq!(bit(tag_name_stop(x)), !is_tag_name(b));
+                    assert_eq!(bit(pid_stop(x)), !(is_print(b) && b != b'[' && b != b']'));
+                    assert_eq!(bit(value_stop(x)), matches!(b, b'"' | b'\\' | b']'));
+                    assert_eq!(bit(nonzero(x)), b != 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_past_the_end_are_zero_padded() {
+        let line: Vec<u8> = (1..=20).collect();
+        for len in 0..=line.len() {
+            for pos in 0..len {
+                let mut want = [0u8; 8];
+                for (k, w) in want.iter_mut().enumerate() {
+                    *w = line[..len].get(pos + k).copied().unwrap_or(0);
+                }
+                assert_eq!(word(&line[..len], pos), u64::from_le_bytes(want));
+            }
+        }
+    }
+
+    #[test]
+    fn shapes_are_the_byte_rules() {
+        // One byte changed at a time from a valid `hh:mm:ss` / date.
+        for (pattern, shape) in [
+            (b"00:00:00", TIME),
+            (b"0000-00-", DATE),
+            (b"00T00:00", DAY_TIME),
+        ] {
+            let valid: Vec<u8> = pattern
+                .iter()
+                .map(|&p| if p == b'0' { b'7' } else { p })
+                .collect();
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = valid.clone();
+                    w[at] = b;
+                    let ok = if pattern[at] == b'0' {
+                        b.is_ascii_digit()
+                    } else {
+                        b == pattern[at]
+                    };
+                    let x = u64::from_le_bytes(w.clone().try_into().unwrap());
+                    let got = shaped(x, shape);
+                    assert_eq!(got.is_some(), ok, "{w:?}");
+                    if let Some(t) = got {
+                        for k in 0..8 {
+                            if pattern[k] == b'0' {
+                                assert_eq!((t >> (8 * k)) & 0xFF, u64::from(w[k] - b'0'));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn rfc5424_full_message() {

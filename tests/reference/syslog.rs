@@ -702,4 +702,3 @@ fn rfc3164(line: &[u8], out: &mut Out) -> Result<(), Error> {
     }
     Ok(())
 }
-
