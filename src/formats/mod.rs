@@ -10,3 +10,4 @@ pub mod logfmt;
 pub mod pattern;
 pub mod regex;
 pub mod syslog;
+pub mod syslog_fast;

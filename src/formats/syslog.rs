@@ -99,6 +99,7 @@
 //! check of STRUCTURED-DATA and of BOM-marked messages; nothing is
 //! allocated.
 
+use super::syslog_fast as fast;
 use crate::error::Error;
 use crate::span::{Span, LOG_FLAG_ESCAPED};
 
@@ -322,7 +323,7 @@ fn nonzero(t: u64) -> u64 {
 
 /// High bit of each byte not in PRINTUSASCII (`!`..`~`).
 #[inline(always)]
-fn nonprint(w: u64) -> u64 {
+pub(super) fn nonprint(w: u64) -> u64 {
     let lo = w & !HI;
     // lo + 0x5F <= 0xDE and lo + 1 <= 0x80: no carry. The first has its
     // high bit iff lo >= 0x21, the second iff lo >= 0x7F.
@@ -339,19 +340,19 @@ fn eq3(w: u64, a: u8, b: u8, c: u8) -> u64 {
 
 /// Bytes that end an SD-ID or PARAM-NAME: not [`is_sd_name`].
 #[inline(always)]
-fn sd_name_stop(w: u64) -> u64 {
+pub(super) fn sd_name_stop(w: u64) -> u64 {
     nonprint(w) | eq3(w, b'=', b']', b'"')
 }
 
 /// Bytes that end a 3164 TAG name: not [`is_tag_name`].
 #[inline(always)]
-fn tag_name_stop(w: u64) -> u64 {
+pub(super) fn tag_name_stop(w: u64) -> u64 {
     nonprint(w) | eq3(w, b'[', b']', b':')
 }
 
 /// Bytes that end a 3164 PID: not PRINTUSASCII, or `[`, `]`.
 #[inline(always)]
-fn pid_stop(w: u64) -> u64 {
+pub(super) fn pid_stop(w: u64) -> u64 {
     nonprint(w) | eq3(w, b'[', b']', b']')
 }
 
@@ -403,7 +404,7 @@ fn short_word(line: &[u8], pos: usize) -> u64 {
 /// A `stop` that selects the padding byte 0 may see it past the end; the
 /// result is clamped to `line.len()` either way.
 #[inline(always)]
-fn find(line: &[u8], mut pos: usize, stop: impl Fn(u64) -> u64) -> usize {
+pub(super) fn find(line: &[u8], mut pos: usize, stop: impl Fn(u64) -> u64) -> usize {
     let len = line.len();
     while pos < len {
         let m = stop(word(line, pos));
@@ -483,7 +484,7 @@ fn version_shape(line: &[u8], v: usize) -> bool {
 fn header_field(line: &[u8], pos: usize, max: usize) -> Result<usize, Error> {
     // The first non-PRINTUSASCII byte: the same end as a run capped at
     // max + 1, whenever that run is not already too long.
-    let end = find(line, pos, nonprint);
+    let end = fast::nonprint_end(line, pos);
     let n = end - pos;
     if n > max {
         return Err(Error::SyslogBadHeader);
@@ -883,7 +884,7 @@ fn sd_scan_big(line: &[u8], pos: usize) -> Result<(usize, u32), Error> {
 /// The first `"`, `\` or `]` at or after `pos` (or `line.len()`), and
 /// whether a byte before it, from `pos`, is not ASCII.
 #[inline(always)]
-fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
+pub(super) fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
     let len = line.len();
     let mut high = 0;
     while pos < len {
@@ -922,7 +923,7 @@ fn sd_scan<S: IdSet>(
         // line[i] == b'['
         i += 1;
         let id = i;
-        i = find(line, i, sd_name_stop);
+        i = fast::sd_name_end(line, i);
         if i - id > SD_NAME_MAX {
             return Err(BAD);
         }
@@ -942,7 +943,7 @@ fn sd_scan<S: IdSet>(
                     // PARAM-NAME="PARAM-VALUE"
                     i += 1;
                     let name = i;
-                    i = find(line, i, sd_name_stop);
+                    i = fast::sd_name_end(line, i);
                     if i - name > SD_NAME_MAX {
                         return Err(BAD);
                     }
@@ -954,7 +955,7 @@ fn sd_scan<S: IdSet>(
                     }
                     i += 2;
                     loop {
-                        let (j, high) = value_special(line, i);
+                        let (j, high) = fast::value_special(line, i);
                         // Outside values every byte is ASCII (checked by
                         // the name scans) and the pieces of a value lie
                         // between ASCII bytes, so checking every piece
@@ -1011,7 +1012,7 @@ struct Tag {
 /// line.
 #[inline]
 fn tag(line: &[u8], pos: usize) -> Option<Tag> {
-    let n = find(line, pos, tag_name_stop) - pos;
+    let n = fast::tag_name_end(line, pos) - pos;
     if n == 0 || n > TAG_MAX {
         return None;
     }
@@ -1019,7 +1020,7 @@ fn tag(line: &[u8], pos: usize) -> Option<Tag> {
     let mut i = name_end;
     let mut pid = None;
     if line.get(i) == Some(&b'[') {
-        let p = find(line, i + 1, pid_stop) - (i + 1);
+        let p = fast::pid_end(line, i + 1) - (i + 1);
         if p == 0 || p > PROCID_MAX || line.get(i + 1 + p) != Some(&b']') {
             return None;
         }
