@@ -174,7 +174,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The output spans of one parse and how many of them are present.
 struct Out<'a> {
-    spans: &'a mut [Span],
+    spans: &'a mut [Span; LOG_SYSLOG_FIELDS],
     present: usize,
 }
 
@@ -191,8 +191,11 @@ impl Out<'_> {
 ///
 /// `out` must hold at least 9 spans. On error every one of them is absent.
 pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<usize, Error> {
-    let out = &mut out[..LOG_SYSLOG_FIELDS];
-    out.fill(Span::ABSENT);
+    // (Panics when `out` is too short, as documented; never otherwise.)
+    let out: &mut [Span; LOG_SYSLOG_FIELDS] = (&mut out[..LOG_SYSLOG_FIELDS])
+        .try_into()
+        .expect("a 9-span slice is a 9-span array");
+    *out = [Span::ABSENT; LOG_SYSLOG_FIELDS];
     let line = crate::strip_eol(line);
     let mut o = Out {
         spans: out,
@@ -212,7 +215,7 @@ pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<u
     match r {
         Ok(()) => Ok(o.present),
         Err(e) => {
-            o.spans.fill(Span::ABSENT);
+            *o.spans = [Span::ABSENT; LOG_SYSLOG_FIELDS];
             Err(e)
         }
     }
@@ -482,9 +485,21 @@ fn version_shape(line: &[u8], v: usize) -> bool {
 /// (the position of the SP).
 #[inline(always)]
 fn header_field(line: &[u8], pos: usize, max: usize) -> Result<usize, Error> {
+    header_field_from(line, pos, pos, max)
+}
+
+/// [`header_field`] when `line[pos..printable]` is known to be
+/// PRINTUSASCII.
+#[inline(always)]
+fn header_field_from(
+    line: &[u8],
+    pos: usize,
+    printable: usize,
+    max: usize,
+) -> Result<usize, Error> {
     // The first non-PRINTUSASCII byte: the same end as a run capped at
     // max + 1, whenever that run is not already too long.
-    let end = fast::nonprint_end(line, pos);
+    let end = fast::nonprint_end(line, printable);
     let n = end - pos;
     if n > max {
         return Err(Error::SyslogBadHeader);
@@ -1009,39 +1024,40 @@ struct Tag {
 }
 
 /// A TAG at `pos`: `NAME[PID]:` or `NAME:`, then SP or the end of the
-/// line.
-#[inline]
-fn tag(line: &[u8], pos: usize) -> Option<Tag> {
-    let n = fast::tag_name_end(line, pos) - pos;
+/// line. When there is none, `Err` tells where the NAME scan stopped: every
+/// byte before it, from `pos`, is PRINTUSASCII.
+#[inline(always)]
+fn tag(line: &[u8], pos: usize) -> Result<Tag, usize> {
+    let name_end = fast::tag_name_end(line, pos);
+    let n = name_end - pos;
     if n == 0 || n > TAG_MAX {
-        return None;
+        return Err(name_end);
     }
-    let name_end = pos + n;
     let mut i = name_end;
     let mut pid = None;
     if line.get(i) == Some(&b'[') {
         let p = fast::pid_end(line, i + 1) - (i + 1);
         if p == 0 || p > PROCID_MAX || line.get(i + 1 + p) != Some(&b']') {
-            return None;
+            return Err(name_end);
         }
         pid = Some((i + 1, i + 1 + p));
         i += p + 2;
     }
     if line.get(i) != Some(&b':') {
-        return None;
+        return Err(name_end);
     }
     match line.get(i + 1) {
-        None => Some(Tag {
+        None => Ok(Tag {
             name_end,
             pid,
             msg: line.len(),
         }),
-        Some(b' ') => Some(Tag {
+        Some(b' ') => Ok(Tag {
             name_end,
             pid,
             msg: i + 2,
         }),
-        Some(_) => None,
+        Some(_) => Err(name_end),
     }
 }
 
@@ -1081,13 +1097,15 @@ fn rfc3164_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), E
 
     // [HOSTNAME SP] [TAG: SP]
     let mut found = tag(line, pos);
-    if found.is_none() {
-        let end = header_field(line, pos, HOSTNAME_MAX)?;
+    if let Err(printable) = found {
+        // No TAG: the word is HOSTNAME; its bytes up to `printable` are
+        // already known to be PRINTUSASCII.
+        let end = header_field_from(line, pos, printable, HOSTNAME_MAX)?;
         out.set(HOSTNAME, Span::new(pos, end, 0));
         pos = end + 1;
         found = tag(line, pos);
     }
-    if let Some(Tag { name_end, pid, msg }) = found {
+    if let Ok(Tag { name_end, pid, msg }) = found {
         out.set(APP_NAME, Span::new(pos, name_end, 0));
         if let Some((s, e)) = pid {
             out.set(PROCID, Span::new(s, e, 0));
