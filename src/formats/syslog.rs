@@ -519,13 +519,7 @@ fn version_shape(line: &[u8], v: usize) -> bool {
 
 /// An RFC 5424 header field (or the RFC 3164 HOSTNAME) at `pos`:
 /// 1..=`max` PRINTUSASCII bytes followed by SP. Returns the field's end
-/// (the position of the SP).
-#[inline(always)]
-fn header_field(line: &[u8], pos: usize, max: usize) -> Result<usize, Error> {
-    header_field_from(line, pos, pos, max)
-}
-
-/// [`header_field`] when `line[pos..printable]` is known to be
+/// (the position of the SP). `line[pos..printable]` is known to be
 /// PRINTUSASCII.
 #[inline(always)]
 fn header_field_from(
@@ -536,7 +530,13 @@ fn header_field_from(
 ) -> Result<usize, Error> {
     // The first non-PRINTUSASCII byte: the same end as a run capped at
     // max + 1, whenever that run is not already too long.
-    let end = fast::nonprint_end(line, printable);
+    header_field_end(line, pos, fast::nonprint_end(line, printable), max)
+}
+
+/// [`header_field_from`] given `end`, the first non-PRINTUSASCII byte at or
+/// after `pos` (or `line.len()`).
+#[inline(always)]
+fn header_field_end(line: &[u8], pos: usize, end: usize, max: usize) -> Result<usize, Error> {
     let n = end - pos;
     if n > max {
         return Err(Error::SyslogBadHeader);
@@ -794,16 +794,19 @@ fn rfc5424_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), E
     pos = end + 1;
 
     // HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
-    for (field, max) in [
-        (HOSTNAME, HOSTNAME_MAX),
-        (APP_NAME, APP_NAME_MAX),
-        (PROCID, PROCID_MAX),
-        (MSGID, MSGID_MAX),
-    ] {
-        let end = header_field(line, pos, max)?;
-        out.set(field, nil_or(line, pos, end));
-        pos = end + 1;
+    // One classification of the (usually short) four fields.
+    let stops = fast::NonprintMask::new(line, pos);
+    macro_rules! field {
+        ($field:expr, $max:expr) => {
+            let end = header_field_end(line, pos, stops.end(line, pos), $max)?;
+            out.set($field, nil_or(line, pos, end));
+            pos = end + 1;
+        };
     }
+    field!(HOSTNAME, HOSTNAME_MAX);
+    field!(APP_NAME, APP_NAME_MAX);
+    field!(PROCID, PROCID_MAX);
+    field!(MSGID, MSGID_MAX);
 
     // STRUCTURED-DATA
     let sd_end = match line.get(pos) {

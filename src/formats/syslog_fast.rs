@@ -85,6 +85,57 @@ pub(super) fn value_special(line: &[u8], pos: usize) -> (usize, bool) {
     }
 }
 
+/// The non-PRINTUSASCII bytes of up to 64 bytes of a line, as bits, for a
+/// run of consecutive short fields (the RFC 5424 header): one
+/// classification, then each field's end is a `trailing_zeros`.
+pub(super) struct NonprintMask {
+    base: usize,
+    /// Bit `k` is set when `line[base + k]` is not PRINTUSASCII; only bits
+    /// below `limit - base` are meaningful.
+    bits: u64,
+    limit: usize,
+}
+
+impl NonprintMask {
+    /// The mask of the whole 16-byte chunks of `line` from `base`, up to 4.
+    #[inline(always)]
+    pub(super) fn new(line: &[u8], base: usize) -> NonprintMask {
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        {
+            let (bits, covered) = sse2::nonprint_bits(line, base);
+            NonprintMask {
+                base,
+                bits,
+                limit: base + covered,
+            }
+        }
+        #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+        {
+            NonprintMask {
+                base,
+                bits: 0,
+                limit: base,
+            }
+        }
+    }
+
+    /// [`nonprint_end`]`(line, pos)` for `pos >= base`.
+    #[inline(always)]
+    pub(super) fn end(&self, line: &[u8], pos: usize) -> usize {
+        if pos < self.limit {
+            let bits = self.bits >> (pos - self.base);
+            if bits != 0 {
+                let end = pos + bits.trailing_zeros() as usize;
+                if end < self.limit {
+                    return end;
+                }
+            }
+            return nonprint_end(line, self.limit);
+        }
+        nonprint_end(line, pos)
+    }
+}
+
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 mod sse2 {
     use std::arch::x86_64::*;
@@ -161,6 +212,22 @@ mod sse2 {
         syslog::find(line, pos, word_class)
     }
 
+    /// The non-PRINTUSASCII bits of the whole 16-byte chunks from `base`
+    /// (up to 4), and how many bytes they cover.
+    #[inline(always)]
+    pub(super) fn nonprint_bits(line: &[u8], base: usize) -> (u64, usize) {
+        let mut bits = 0u64;
+        let mut k = 0;
+        while k < 4 {
+            match load(line, base + 16 * k) {
+                Some(v) => bits |= u64::from(mask(nonprint(v))) << (16 * k),
+                None => break,
+            }
+            k += 1;
+        }
+        (bits, 16 * k)
+    }
+
     /// [`super::value_special`].
     #[inline(always)]
     pub(super) fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
@@ -201,6 +268,32 @@ mod tests {
                 syslog::value_special(line, pos),
                 "{pos} {line:?}"
             );
+        }
+    }
+
+    #[test]
+    fn nonprint_mask_is_nonprint_end() {
+        let stride = if cfg!(miri) { 13 } else { 1 };
+        for len in [0, 1, 15, 16, 17, 40, 63, 64, 65, 80, 100] {
+            for at in (0..len).step_by(stride) {
+                for b in [b' ', 0, 0x7f, 0x80, 0xff, b'x'] {
+                    let mut line = vec![b'a'; len];
+                    line[at] = b;
+                    if at + 9 < len {
+                        line[at + 9] = b' ';
+                    }
+                    for base in 0..=len {
+                        let m = NonprintMask::new(&line, base);
+                        for pos in base..=len {
+                            assert_eq!(
+                                m.end(&line, pos),
+                                syslog::find(&line, pos, syslog::nonprint),
+                                "{base} {pos} {line:?}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 
