@@ -658,7 +658,17 @@ fn rfc3339(ts: &[u8], max_frac: usize) -> Option<usize> {
     }
     let mut i = 19;
     if ts.get(i) == Some(&b'.') {
-        let n = run(ts, i + 1, max_frac + 1, |b| b.is_ascii_digit());
+        // The fraction's digits, a word at a time when 8 bytes follow and
+        // not all are digits (max_frac < 8 or more digits: byte by byte).
+        let nondigit = word_at(ts, i + 1).map_or(0, |w| {
+            let t = w ^ rep(b'0');
+            (t | ((t & !HI) + rep(0x76))) & HI
+        });
+        let n = if nondigit != 0 {
+            (nondigit.trailing_zeros() / 8) as usize
+        } else {
+            run(ts, i + 1, max_frac + 1, |b| b.is_ascii_digit())
+        };
         if n == 0 || n > max_frac {
             return None;
         }
