@@ -857,10 +857,12 @@ trait IdSet {
     fn insert(&mut self, line: &[u8], start: usize, end: usize) -> Result<bool, Option<Error>>;
 }
 
-/// Up to 8 SD-IDs, compared linearly: the common case, cheap to set up.
+/// Up to 8 SD-IDs, compared linearly: the common case, cheap to set up
+/// (offsets and lengths in two small arrays: 40 bytes to clear).
 #[derive(Default)]
 struct SmallIds {
-    ids: [(u32, u8); 8],
+    offs: [u32; 8],
+    lens: [u8; 8],
     n: usize,
 }
 
@@ -868,17 +870,19 @@ impl IdSet for SmallIds {
     #[inline]
     fn insert(&mut self, line: &[u8], start: usize, end: usize) -> Result<bool, Option<Error>> {
         let id = &line[start..end];
-        for &(off, len) in &self.ids[..self.n] {
+        let n = self.n.min(8);
+        for (&off, &len) in self.offs[..n].iter().zip(&self.lens[..n]) {
             let off = off as usize;
             if usize::from(len) == id.len() && &line[off..off + id.len()] == id {
                 return Ok(false);
             }
         }
-        if self.n == self.ids.len() {
+        if n == 8 {
             return Err(None);
         }
-        self.ids[self.n] = (start as u32, id.len() as u8);
-        self.n += 1;
+        self.offs[n] = start as u32;
+        self.lens[n] = id.len() as u8;
+        self.n = n + 1;
         Ok(true)
     }
 }
