@@ -562,14 +562,14 @@ fn nil_or(line: &[u8], start: usize, end: usize) -> Span {
 // Timestamps
 
 fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// Days in `month` (1-12); February has 29 when `year` is `None` (a BSD
 /// timestamp, which has no year) or a leap year.
 fn days_in_month(year: Option<u32>, month: u32) -> u32 {
     match month {
-        2 if year.map_or(true, is_leap) => 29,
+        2 if year.is_none_or(is_leap) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
