@@ -111,6 +111,7 @@ impl NonprintMask {
         }
         #[cfg(not(all(target_arch = "x86_64", not(miri))))]
         {
+            let _ = line;
             NonprintMask {
                 base,
                 bits: 0,
