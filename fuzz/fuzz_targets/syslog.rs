@@ -3,7 +3,9 @@
 //! selects; no line is valid in both), spans lie inside the input, go
 //! forward in field order without overlapping, the fields a format lacks
 //! are absent, PRI decodes, and the STRUCTURED-DATA walker and value
-//! unescaper accept every SD span the parser reports.
+//! unescaper accept every SD span the parser reports. Every spec also
+//! equals the reference parser (tests/reference/syslog.rs, the parser as it
+//! was before the fast path): same result, error code and spans.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use logspan::formats::syslog::{self, *};
@@ -11,6 +13,9 @@ use logspan::{Error, Parser, Span};
 
 #[path = "../common.rs"]
 mod common;
+
+#[path = "../../tests/reference/syslog.rs"]
+mod reference;
 
 fn run(spec: &str, line: &[u8]) -> (Result<usize, Error>, [Span; LOG_SYSLOG_FIELDS]) {
     let p = Parser::new(spec).unwrap();
@@ -20,6 +25,14 @@ fn run(spec: &str, line: &[u8]) -> (Result<usize, Error>, [Span; LOG_SYSLOG_FIEL
         flags: 7,
     }; LOG_SYSLOG_FIELDS];
     let r = p.parse(line, &mut out);
+    let mode = match spec {
+        "syslog5424" => reference::SyslogMode::Rfc5424,
+        "syslog3164" => reference::SyslogMode::Rfc3164,
+        _ => reference::SyslogMode::Auto,
+    };
+    let mut want = [Span::ABSENT; LOG_SYSLOG_FIELDS];
+    let want_r = reference::parse(line, mode, &mut want);
+    assert_eq!((r, out), (want_r, want), "{spec} against the reference");
     common::check_result(line, &out, &r);
     common::assert_in_order(&out);
     if r.is_ok() {

@@ -12,3 +12,4 @@ pub mod pattern;
 pub mod pattern_fast;
 pub mod regex;
 pub mod syslog;
+pub mod syslog_fast;

@@ -99,8 +99,7 @@
 //! check of STRUCTURED-DATA and of BOM-marked messages; nothing is
 //! allocated.
 
-use memchr::memchr3;
-
+use super::syslog_fast as fast;
 use crate::error::Error;
 use crate::span::{Span, LOG_FLAG_ESCAPED};
 
@@ -175,16 +174,27 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The output spans of one parse and how many of them are present.
 struct Out<'a> {
-    spans: &'a mut [Span],
+    spans: &'a mut [Span; LOG_SYSLOG_FIELDS],
     present: usize,
+    /// Added to every present span's offset (the line's offset in a batch
+    /// buffer; 0 for one line).
+    base: u32,
 }
 
 impl Out<'_> {
     /// Set a field known to be absent before (each is set at most once).
     #[inline(always)]
     fn set(&mut self, field: usize, span: Span) {
-        self.present += span.is_present() as usize;
-        self.spans[field] = span;
+        let present = span.is_present();
+        self.present += present as usize;
+        self.spans[field] = if present {
+            Span {
+                off: span.off + self.base,
+                ..span
+            }
+        } else {
+            span
+        };
     }
 }
 
@@ -192,12 +202,41 @@ impl Out<'_> {
 ///
 /// `out` must hold at least 9 spans. On error every one of them is absent.
 pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<usize, Error> {
-    let out = &mut out[..LOG_SYSLOG_FIELDS];
-    out.fill(Span::ABSENT);
-    let line = crate::strip_eol(line);
+    parse_at(crate::strip_eol(line), 0, mode, out)
+}
+
+/// Parse the line `buf[start..end]` (its content, without the line ending)
+/// into `out[..9]` with spans relative to `buf`: what [`parse`] gives for
+/// that line with every present span moved by `start`, without a second
+/// pass over the spans. For the batch parser.
+///
+/// `start <= end <= buf.len()` and `end <= LOG_MAX_LINE_LEN` (so that the
+/// moved offsets fit in 32 bits), else this panics.
+#[allow(dead_code)] // wired into `Parser::batch` separately
+pub(crate) fn parse_range(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    mode: SyslogMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    assert!(end <= crate::LOG_MAX_LINE_LEN);
+    parse_at(&buf[start..end], start as u32, mode, out)
+}
+
+/// [`parse`] of a line without its line ending, present spans moved by
+/// `base`.
+#[inline(always)]
+fn parse_at(line: &[u8], base: u32, mode: SyslogMode, out: &mut [Span]) -> Result<usize, Error> {
+    // (Panics when `out` is too short, as documented; never otherwise.)
+    let out: &mut [Span; LOG_SYSLOG_FIELDS] = (&mut out[..LOG_SYSLOG_FIELDS])
+        .try_into()
+        .expect("a 9-span slice is a 9-span array");
+    *out = [Span::ABSENT; LOG_SYSLOG_FIELDS];
     let mut o = Out {
         spans: out,
         present: 0,
+        base,
     };
     let r = if line.is_empty() {
         Err(Error::EmptyLine)
@@ -207,14 +246,13 @@ pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<u
         match mode {
             SyslogMode::Rfc5424 => rfc5424(line, &mut o),
             SyslogMode::Rfc3164 => rfc3164(line, &mut o),
-            SyslogMode::Auto if looks_rfc5424(line) => rfc5424(line, &mut o),
-            SyslogMode::Auto => rfc3164(line, &mut o),
+            SyslogMode::Auto => auto(line, &mut o),
         }
     };
     match r {
         Ok(()) => Ok(o.present),
         Err(e) => {
-            o.spans.fill(Span::ABSENT);
+            *o.spans = [Span::ABSENT; LOG_SYSLOG_FIELDS];
             Err(e)
         }
     }
@@ -269,19 +307,19 @@ pub fn severity(priority: &[u8]) -> Option<u8> {
 // Byte classes and small scanners
 
 /// PRINTUSASCII: `!`..`~`.
-#[inline(always)]
+#[cfg(test)]
 fn is_print(b: u8) -> bool {
     b.wrapping_sub(33) < 94
 }
 
 /// SD-NAME bytes: PRINTUSASCII except `=`, `]`, `"` (SP is not printable).
-#[inline(always)]
+#[cfg(test)]
 fn is_sd_name(b: u8) -> bool {
     is_print(b) && !matches!(b, b'=' | b']' | b'"')
 }
 
 /// Bytes of a 3164 TAG name: PRINTUSASCII except `[`, `]`, `:`.
-#[inline(always)]
+#[cfg(test)]
 fn is_tag_name(b: u8) -> bool {
     is_print(b) && !matches!(b, b'[' | b']' | b':')
 }
@@ -296,14 +334,154 @@ fn run(line: &[u8], pos: usize, cap: usize, class: impl Fn(u8) -> bool) -> usize
         .count()
 }
 
+// ---------------------------------------------------------------------------
+// Word-at-a-time scanning (SWAR)
+//
+// Eight bytes are loaded into a `u64` (little-endian order, so byte `k` of
+// the word is byte `pos + k` of the line on every target) and classified
+// with exact per-byte arithmetic: every helper below sets the high bit of
+// each byte of its result exactly when that byte is in the class, with no
+// carry between bytes (each addition is done on 7-bit values). The first
+// byte of a class is then `trailing_zeros / 8`.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// `b` in every byte.
+#[inline(always)]
+const fn rep(b: u8) -> u64 {
+    LO * b as u64
+}
+
+/// High bit of each byte that is not 0.
+#[inline(always)]
+fn nonzero(t: u64) -> u64 {
+    // (t & 0x7F) + 0x7F <= 0xFE: no carry; its high bit is set iff the low
+    // seven bits are not all 0; `| t` adds the byte's own high bit.
+    (((t & !HI) + !HI) | t) & HI
+}
+
+/// High bit of each byte not in PRINTUSASCII (`!`..`~`).
+#[inline(always)]
+pub(super) fn nonprint(w: u64) -> u64 {
+    let lo = w & !HI;
+    // lo + 0x5F <= 0xDE and lo + 1 <= 0x80: no carry. The first has its
+    // high bit iff lo >= 0x21, the second iff lo >= 0x7F.
+    let ge_21 = lo + rep(0x80 - 0x21);
+    let ge_7f = lo + rep(0x01);
+    (w | !ge_21 | ge_7f) & HI
+}
+
+/// High bit of each byte equal to one of `a`, `b`, `c`.
+#[inline(always)]
+fn eq3(w: u64, a: u8, b: u8, c: u8) -> u64 {
+    !(nonzero(w ^ rep(a)) & nonzero(w ^ rep(b)) & nonzero(w ^ rep(c))) & HI
+}
+
+/// Bytes that end an SD-ID or PARAM-NAME: not [`is_sd_name`].
+#[inline(always)]
+pub(super) fn sd_name_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'=', b']', b'"')
+}
+
+/// Bytes that end a 3164 TAG name: not [`is_tag_name`].
+#[inline(always)]
+pub(super) fn tag_name_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'[', b']', b':')
+}
+
+/// Bytes that end a 3164 PID: not PRINTUSASCII, or `[`, `]`.
+#[inline(always)]
+pub(super) fn pid_stop(w: u64) -> u64 {
+    nonprint(w) | eq3(w, b'[', b']', b']')
+}
+
+/// Bytes that stop a PARAM-VALUE scan: `"`, `\`, `]`.
+#[inline(always)]
+fn value_stop(w: u64) -> u64 {
+    eq3(w, b'"', b'\\', b']')
+}
+
+/// The 8 bytes at `pos` as a word; past the end of `line` the bytes are 0.
+/// `pos < line.len()`.
+#[inline(always)]
+fn word(line: &[u8], pos: usize) -> u64 {
+    match line.get(pos..pos + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+        None => tail_word(line, pos),
+    }
+}
+
+/// [`word`] for the last (fewer than 8) bytes of `line`: the last 8 bytes
+/// of the line shifted down, or a copy when the line is shorter.
+#[inline(always)]
+fn tail_word(line: &[u8], pos: usize) -> u64 {
+    let len = line.len();
+    match line.get(len.wrapping_sub(8)..) {
+        Some(last) if len >= 8 => {
+            let w = u64::from_le_bytes(last.try_into().unwrap_or([0; 8]));
+            // pos + 8 > len (no whole word at pos), so pos + 8 - len >= 1;
+            // a pos at or past len would shift everything out (0).
+            w.checked_shr(8 * (pos + 8).saturating_sub(len).min(8) as u32)
+                .unwrap_or(0)
+        }
+        _ => short_word(line, pos),
+    }
+}
+
+/// [`tail_word`] for a line shorter than 8 bytes.
+#[cold]
+fn short_word(line: &[u8], pos: usize) -> u64 {
+    let rest = line.get(pos..).unwrap_or(&[]);
+    let mut b = [0u8; 8];
+    for (d, &s) in b.iter_mut().zip(rest) {
+        *d = s;
+    }
+    u64::from_le_bytes(b)
+}
+
+/// The first byte at or after `pos` that `stop` selects, or `line.len()`.
+/// A `stop` that selects the padding byte 0 may see it past the end; the
+/// result is clamped to `line.len()` either way.
+#[inline(always)]
+pub(super) fn find(line: &[u8], mut pos: usize, stop: impl Fn(u64) -> u64) -> usize {
+    let len = line.len();
+    while pos < len {
+        let m = stop(word(line, pos));
+        if m != 0 {
+            return (pos + (m.trailing_zeros() / 8) as usize).min(len);
+        }
+        pos += 8;
+    }
+    len
+}
+
+/// How many ASCII digits start `line[pos..]`, counting at most 4.
+#[inline(always)]
+fn digits4(line: &[u8], pos: usize) -> usize {
+    let d = |i: usize| line.get(pos + i).is_some_and(u8::is_ascii_digit);
+    if !d(0) {
+        0
+    } else if !d(1) {
+        1
+    } else if !d(2) {
+        2
+    } else if !d(3) {
+        3
+    } else {
+        4
+    }
+}
+
 /// `<PRI>` at the start of `line` (which starts with `<`): writes the
 /// priority span and returns the position after `>`.
+#[inline(always)]
 fn pri(line: &[u8], out: &mut Out) -> Result<usize, Error> {
-    let n = run(line, 1, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, 1);
     let gt = 1 + n;
     match line.get(gt) {
         None if n <= 3 => Err(Error::SyslogTruncated),
-        Some(b'>') if priority_value(&line[1..gt]).is_some() => {
+        Some(b'>') if pri_ok(&line[1..gt]) => {
             out.set(PRI, Span::new(1, gt, 0));
             Ok(gt + 1)
         }
@@ -311,27 +489,55 @@ fn pri(line: &[u8], out: &mut Out) -> Result<usize, Error> {
     }
 }
 
+/// [`priority_value`]`(d).is_some()` for `d` made of ASCII digits only.
+#[inline(always)]
+fn pri_ok(d: &[u8]) -> bool {
+    match *d {
+        [_] => true,
+        [a, _] => a != b'0',
+        [a, b, c] => a == b'1' && (b < b'9' || (b == b'9' && c <= b'1')),
+        _ => false,
+    }
+}
+
 /// Auto mode: `<` 1-3 digits `>` `[1-9][0-9]{0,2}` SP.
+#[cfg(test)]
 fn looks_rfc5424(line: &[u8]) -> bool {
     if line.first() != Some(&b'<') {
         return false;
     }
-    let n = run(line, 1, 4, |b| b.is_ascii_digit());
-    if !(1..=3).contains(&n) || line.get(1 + n) != Some(&b'>') {
-        return false;
-    }
-    let v = 2 + n;
-    let m = run(line, v, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, 1);
+    (1..=3).contains(&n) && line.get(1 + n) == Some(&b'>') && version_shape(line, 2 + n)
+}
+
+/// Auto mode, after a PRI: `[1-9][0-9]{0,2}` SP at `v`.
+#[inline(always)]
+fn version_shape(line: &[u8], v: usize) -> bool {
+    let m = digits4(line, v);
     (1..=3).contains(&m) && line[v] != b'0' && line.get(v + m) == Some(&b' ')
 }
 
 /// An RFC 5424 header field (or the RFC 3164 HOSTNAME) at `pos`:
 /// 1..=`max` PRINTUSASCII bytes followed by SP. Returns the field's end
-/// (the position of the SP).
-#[inline]
-fn header_field(line: &[u8], pos: usize, max: usize) -> Result<usize, Error> {
-    let n = run(line, pos, max + 1, is_print);
-    let end = pos + n;
+/// (the position of the SP). `line[pos..printable]` is known to be
+/// PRINTUSASCII.
+#[inline(always)]
+fn header_field_from(
+    line: &[u8],
+    pos: usize,
+    printable: usize,
+    max: usize,
+) -> Result<usize, Error> {
+    // The first non-PRINTUSASCII byte: the same end as a run capped at
+    // max + 1, whenever that run is not already too long.
+    header_field_end(line, pos, fast::nonprint_end(line, printable), max)
+}
+
+/// [`header_field_from`] given `end`, the first non-PRINTUSASCII byte at or
+/// after `pos` (or `line.len()`).
+#[inline(always)]
+fn header_field_end(line: &[u8], pos: usize, end: usize, max: usize) -> Result<usize, Error> {
+    let n = end - pos;
     if n > max {
         return Err(Error::SyslogBadHeader);
     }
@@ -356,14 +562,14 @@ fn nil_or(line: &[u8], start: usize, end: usize) -> Span {
 // Timestamps
 
 fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 /// Days in `month` (1-12); February has 29 when `year` is `None` (a BSD
 /// timestamp, which has no year) or a leap year.
 fn days_in_month(year: Option<u32>, month: u32) -> u32 {
     match month {
-        2 if year.map_or(true, is_leap) => 29,
+        2 if year.is_none_or(is_leap) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -383,33 +589,86 @@ fn byte(b: &[u8], i: usize, want: u8) -> Option<()> {
     (b.get(i) == Some(&want)).then_some(())
 }
 
+/// The 8 bytes `b[i..i + 8]` as a little-endian word, if there are 8.
+#[inline(always)]
+fn word_at(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+/// A fixed word shape: ASCII digits where the pattern has `0`, exactly the
+/// pattern's byte elsewhere. `.0` is the pattern; `.1` adds 0x76 to a digit
+/// place (t = 0..9 stays below 0x80, t >= 10 reaches it) and 0x7F to a
+/// fixed byte (only t = 0 stays below), t being the byte XOR the pattern.
+type Shape = (u64, u64);
+
+const fn shape(pattern: &[u8; 8]) -> Shape {
+    let mut add = 0u64;
+    let mut k = 0;
+    while k < 8 {
+        add |= (if pattern[k] == b'0' { 0x76 } else { 0x7F }) << (8 * k);
+        k += 1;
+    }
+    (u64::from_le_bytes(*pattern), add)
+}
+
+const DATE: Shape = shape(b"0000-00-");
+const DAY_TIME: Shape = shape(b"00T00:00");
+const TIME: Shape = shape(b"00:00:00");
+/// `±hh:mm` with the sign byte zeroed, and two zero bytes after it.
+const OFFSET: Shape = shape(b"\x0000:00\0\0");
+
+/// `w ^ shape.0` (the digit values at the digit places) when `w` has the
+/// shape.
+#[inline(always)]
+fn shaped(w: u64, shape: Shape) -> Option<u64> {
+    let t = w ^ shape.0;
+    // On 7-bit values, so no carry between bytes; `t |` catches t >= 0x80.
+    ((t | ((t & !HI) + shape.1)) & HI == 0).then_some(t)
+}
+
+/// The two-digit number at byte `k` of a [`shaped`] result.
+#[inline(always)]
+fn num2(t: u64, k: u32) -> u32 {
+    ((t >> (8 * k)) & 0xFF) as u32 * 10 + ((t >> (8 * k + 8)) & 0xFF) as u32
+}
+
 /// `hh:mm:ss` at `i` with hour 00-23, minute and second 00-59.
+#[inline(always)]
 fn hhmmss(b: &[u8], i: usize) -> Option<()> {
-    let h = digits(b, i, 2)?;
-    byte(b, i + 2, b':')?;
-    let m = digits(b, i + 3, 2)?;
-    byte(b, i + 5, b':')?;
-    let s = digits(b, i + 6, 2)?;
-    (h < 24 && m < 60 && s < 60).then_some(())
+    let t = shaped(word_at(b, i)?, TIME)?;
+    (num2(t, 0) < 24 && num2(t, 3) < 60 && num2(t, 6) < 60).then_some(())
 }
 
 /// The length of the `YYYY-MM-DDThh:mm:ss[.f{1,max_frac}](Z|±hh:mm)` with
 /// valid ranges at the start of `ts`, if there is one (what follows is the
 /// caller's business).
+#[inline(always)]
 fn rfc3339(ts: &[u8], max_frac: usize) -> Option<usize> {
-    let year = digits(ts, 0, 4)?;
-    byte(ts, 4, b'-')?;
-    let month = digits(ts, 5, 2)?;
-    byte(ts, 7, b'-')?;
-    let day = digits(ts, 8, 2)?;
-    byte(ts, 10, b'T')?;
-    hhmmss(ts, 11)?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(Some(year), month) {
+    // YYYY-MM- DDThh:mm (then hh:mm:ss again, overlapping, for the seconds)
+    let date = shaped(word_at(ts, 0)?, DATE)?;
+    let time = shaped(word_at(ts, 8)?, DAY_TIME)?;
+    let secs = shaped(word_at(ts, 11)?, TIME)?;
+    let (month, day) = (num2(date, 5), num2(time, 0));
+    if !(num2(time, 3) < 24 && num2(time, 6) < 60 && num2(secs, 6) < 60) {
+        return None;
+    }
+    if !(1..=12).contains(&month) || day == 0 || day > 28 && day > month_days(date, month) {
         return None;
     }
     let mut i = 19;
     if ts.get(i) == Some(&b'.') {
-        let n = run(ts, i + 1, max_frac + 1, |b| b.is_ascii_digit());
+        // The fraction's digits, a word at a time when 8 bytes follow and
+        // not all are digits (max_frac < 8 or more digits: byte by byte).
+        let nondigit = word_at(ts, i + 1).map_or(0, |w| {
+            let t = w ^ rep(b'0');
+            (t | ((t & !HI) + rep(0x76))) & HI
+        });
+        let n = if nondigit != 0 {
+            (nondigit.trailing_zeros() / 8) as usize
+        } else {
+            run(ts, i + 1, max_frac + 1, |b| b.is_ascii_digit())
+        };
         if n == 0 || n > max_frac {
             return None;
         }
@@ -418,13 +677,20 @@ fn rfc3339(ts: &[u8], max_frac: usize) -> Option<usize> {
     match *ts.get(i)? {
         b'Z' => Some(i + 1),
         b'+' | b'-' => {
-            let oh = digits(ts, i + 1, 2)?;
-            byte(ts, i + 3, b':')?;
-            let om = digits(ts, i + 4, 2)?;
-            (oh < 24 && om < 60).then_some(i + 6)
+            let o = ts.get(i + 1..i + 6)?;
+            let w = u64::from_le_bytes([0, o[0], o[1], o[2], o[3], o[4], 0, 0]);
+            let t = shaped(w, OFFSET)?;
+            (num2(t, 1) < 24 && num2(t, 4) < 60).then_some(i + 6)
         }
         _ => None,
     }
+}
+
+/// Days in `month` of the year in a [`shaped`] `YYYY-MM-` word.
+#[inline(always)]
+fn month_days(date: u64, month: u32) -> u32 {
+    let year = num2(date, 0) * 100 + num2(date, 2);
+    days_in_month(Some(year), month)
 }
 
 /// A timestamp at `pos` must end at SP or the end of the line.
@@ -433,15 +699,26 @@ fn ends_token(line: &[u8], end: usize) -> bool {
     matches!(line.get(end), None | Some(b' '))
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
-
 /// A BSD timestamp at `pos` (`Mmm dd hh:mm:ss`, `Mmm  d hh:mm:ss` or
 /// `Mmm d hh:mm:ss`): returns its end.
+#[inline(always)]
 fn bsd_timestamp(line: &[u8], pos: usize) -> Option<usize> {
     let b = &line[pos..];
-    let month = MONTHS.iter().position(|m| b.get(..3) == Some(&m[..]))? as u32 + 1;
+    let month = match b.get(..3)? {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    };
     byte(b, 3, b' ')?;
     let (day, time) = match (*b.get(4)?, *b.get(5)?) {
         (b' ', d @ b'1'..=b'9') => (u32::from(d - b'0'), 7),
@@ -456,15 +733,39 @@ fn bsd_timestamp(line: &[u8], pos: usize) -> Option<usize> {
 // ---------------------------------------------------------------------------
 // RFC 5424
 
+/// Auto mode: RFC 5424 when the line starts with a PRI and a VERSION
+/// (`<` 1-3 digits `>` `[1-9][0-9]{0,2}` SP), else RFC 3164. Both parse the
+/// PRI first, the same way, so it is parsed once here.
+#[inline(always)]
+fn auto(line: &[u8], out: &mut Out) -> Result<(), Error> {
+    if line[0] != b'<' {
+        return rfc3164_after_pri(line, 0, out);
+    }
+    // A PRI error is the same on both paths; a valid PRI is 1-3 digits
+    // and `>`, the first half of the RFC 5424 shape.
+    let pos = pri(line, out)?;
+    if version_shape(line, pos) {
+        rfc5424_after_pri(line, pos, out)
+    } else {
+        rfc3164_after_pri(line, pos, out)
+    }
+}
+
 fn rfc5424(line: &[u8], out: &mut Out) -> Result<(), Error> {
-    let len = line.len();
     if line[0] != b'<' {
         return Err(Error::SyslogBadPri);
     }
-    let mut pos = pri(line, out)?;
+    let pos = pri(line, out)?;
+    rfc5424_after_pri(line, pos, out)
+}
+
+/// RFC 5424 from VERSION on; the PRI ends at `pos`.
+#[inline(always)]
+fn rfc5424_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), Error> {
+    let len = line.len();
 
     // VERSION SP
-    let n = run(line, pos, 4, |b| b.is_ascii_digit());
+    let n = digits4(line, pos);
     if n == 0 {
         return Err(if pos == len {
             Error::SyslogTruncated
@@ -503,16 +804,19 @@ fn rfc5424(line: &[u8], out: &mut Out) -> Result<(), Error> {
     pos = end + 1;
 
     // HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
-    for (field, max) in [
-        (HOSTNAME, HOSTNAME_MAX),
-        (APP_NAME, APP_NAME_MAX),
-        (PROCID, PROCID_MAX),
-        (MSGID, MSGID_MAX),
-    ] {
-        let end = header_field(line, pos, max)?;
-        out.set(field, nil_or(line, pos, end));
-        pos = end + 1;
+    // One classification of the (usually short) four fields.
+    let stops = fast::NonprintMask::new(line, pos);
+    macro_rules! field {
+        ($field:expr, $max:expr) => {
+            let end = header_field_end(line, pos, stops.end(line, pos), $max)?;
+            out.set($field, nil_or(line, pos, end));
+            pos = end + 1;
+        };
     }
+    field!(HOSTNAME, HOSTNAME_MAX);
+    field!(APP_NAME, APP_NAME_MAX);
+    field!(PROCID, PROCID_MAX);
+    field!(MSGID, MSGID_MAX);
 
     // STRUCTURED-DATA
     let sd_end = match line.get(pos) {
@@ -553,10 +857,12 @@ trait IdSet {
     fn insert(&mut self, line: &[u8], start: usize, end: usize) -> Result<bool, Option<Error>>;
 }
 
-/// Up to 8 SD-IDs, compared linearly: the common case, cheap to set up.
+/// Up to 8 SD-IDs, compared linearly: the common case, cheap to set up
+/// (offsets and lengths in two small arrays: 40 bytes to clear).
 #[derive(Default)]
 struct SmallIds {
-    ids: [(u32, u8); 8],
+    offs: [u32; 8],
+    lens: [u8; 8],
     n: usize,
 }
 
@@ -564,17 +870,19 @@ impl IdSet for SmallIds {
     #[inline]
     fn insert(&mut self, line: &[u8], start: usize, end: usize) -> Result<bool, Option<Error>> {
         let id = &line[start..end];
-        for &(off, len) in &self.ids[..self.n] {
+        let n = self.n.min(8);
+        for (&off, &len) in self.offs[..n].iter().zip(&self.lens[..n]) {
             let off = off as usize;
             if usize::from(len) == id.len() && &line[off..off + id.len()] == id {
                 return Ok(false);
             }
         }
-        if self.n == self.ids.len() {
+        if n == 8 {
             return Err(None);
         }
-        self.ids[self.n] = (start as u32, id.len() as u8);
-        self.n += 1;
+        self.offs[n] = start as u32;
+        self.lens[n] = id.len() as u8;
+        self.n = n + 1;
         Ok(true)
     }
 }
@@ -642,18 +950,29 @@ fn sd_scan_big(line: &[u8], pos: usize) -> Result<(usize, u32), Error> {
     sd_scan(line, pos, &mut ids).map_err(|e| e.unwrap_or(Error::SyslogBadStructuredData))
 }
 
-/// The first `"`, `\` or `]` in a PARAM-VALUE: a byte loop for the usual
-/// short values, `memchr3` beyond.
+/// The first `"`, `\` or `]` at or after `pos` (or `line.len()`), and
+/// whether a byte before it, from `pos`, is not ASCII.
 #[inline(always)]
-fn sd_special(h: &[u8]) -> Option<usize> {
-    let head = h.len().min(16);
-    match h[..head]
-        .iter()
-        .position(|&b| matches!(b, b'"' | b'\\' | b']'))
-    {
-        Some(k) => Some(k),
-        None => memchr3(b'"', b'\\', b']', &h[head..]).map(|k| head + k),
+pub(super) fn value_special(line: &[u8], mut pos: usize) -> (usize, bool) {
+    let len = line.len();
+    let mut high = 0;
+    while pos < len {
+        let w = word(line, pos);
+        let m = value_stop(w);
+        if m != 0 {
+            // The bits below the first stop byte's high bit: the bytes
+            // before it (and its own low bits, never a high bit).
+            high |= w & HI & ((m & m.wrapping_neg()) - 1);
+            return (
+                (pos + (m.trailing_zeros() / 8) as usize).min(len),
+                high != 0,
+            );
+        }
+        // Past the end the padding is 0: no high bits there.
+        high |= w & HI;
+        pos += 8;
     }
+    (len, high != 0)
 }
 
 fn sd_scan<S: IdSet>(
@@ -665,12 +984,15 @@ fn sd_scan<S: IdSet>(
     const BAD: Option<Error> = Some(Error::SyslogBadStructuredData);
     let len = line.len();
     let mut flags = 0;
+    // Whether a value is not valid UTF-8: reported only if the whole
+    // STRUCTURED-DATA is otherwise well formed (a later truncation wins).
+    let mut bad_utf8 = false;
     let mut i = start;
     loop {
         // line[i] == b'['
         i += 1;
         let id = i;
-        i += run(line, i, SD_NAME_MAX + 1, is_sd_name);
+        i = fast::sd_name_end(line, i);
         if i - id > SD_NAME_MAX {
             return Err(BAD);
         }
@@ -690,7 +1012,7 @@ fn sd_scan<S: IdSet>(
                     // PARAM-NAME="PARAM-VALUE"
                     i += 1;
                     let name = i;
-                    i += run(line, i, SD_NAME_MAX + 1, is_sd_name);
+                    i = fast::sd_name_end(line, i);
                     if i - name > SD_NAME_MAX {
                         return Err(BAD);
                     }
@@ -702,7 +1024,18 @@ fn sd_scan<S: IdSet>(
                     }
                     i += 2;
                     loop {
-                        let j = i + sd_special(&line[i..]).ok_or(TRUNC)?;
+                        let (j, high) = fast::value_special(line, i);
+                        // Outside values every byte is ASCII (checked by
+                        // the name scans) and the pieces of a value lie
+                        // between ASCII bytes, so checking every piece
+                        // that holds a non-ASCII byte is checking the
+                        // whole STRUCTURED-DATA.
+                        if high && std::str::from_utf8(&line[i..j]).is_err() {
+                            bad_utf8 = true;
+                        }
+                        if j == len {
+                            return Err(TRUNC);
+                        }
                         match line[j] {
                             b'"' => {
                                 i = j + 1;
@@ -727,13 +1060,7 @@ fn sd_scan<S: IdSet>(
             }
         }
         if line.get(i) != Some(&b'[') {
-            // Outside values every byte is ASCII (checked above) and values
-            // are delimited by ASCII quotes, so one check of the whole
-            // STRUCTURED-DATA is the check of every value.
-            if std::str::from_utf8(&line[start..i]).is_err() {
-                return Err(BAD);
-            }
-            return Ok((i, flags));
+            return if bad_utf8 { Err(BAD) } else { Ok((i, flags)) };
         }
     }
 }
@@ -751,47 +1078,52 @@ struct Tag {
 }
 
 /// A TAG at `pos`: `NAME[PID]:` or `NAME:`, then SP or the end of the
-/// line.
-#[inline]
-fn tag(line: &[u8], pos: usize) -> Option<Tag> {
-    let n = run(line, pos, TAG_MAX + 1, is_tag_name);
+/// line. When there is none, `Err` tells where the NAME scan stopped: every
+/// byte before it, from `pos`, is PRINTUSASCII.
+#[inline(always)]
+fn tag(line: &[u8], pos: usize) -> Result<Tag, usize> {
+    let name_end = fast::tag_name_end(line, pos);
+    let n = name_end - pos;
     if n == 0 || n > TAG_MAX {
-        return None;
+        return Err(name_end);
     }
-    let name_end = pos + n;
     let mut i = name_end;
     let mut pid = None;
     if line.get(i) == Some(&b'[') {
-        let p = run(line, i + 1, PROCID_MAX + 1, |b| {
-            is_print(b) && b != b'[' && b != b']'
-        });
+        let p = fast::pid_end(line, i + 1) - (i + 1);
         if p == 0 || p > PROCID_MAX || line.get(i + 1 + p) != Some(&b']') {
-            return None;
+            return Err(name_end);
         }
         pid = Some((i + 1, i + 1 + p));
         i += p + 2;
     }
     if line.get(i) != Some(&b':') {
-        return None;
+        return Err(name_end);
     }
     match line.get(i + 1) {
-        None => Some(Tag {
+        None => Ok(Tag {
             name_end,
             pid,
             msg: line.len(),
         }),
-        Some(b' ') => Some(Tag {
+        Some(b' ') => Ok(Tag {
             name_end,
             pid,
             msg: i + 2,
         }),
-        Some(_) => None,
+        Some(_) => Err(name_end),
     }
 }
 
 fn rfc3164(line: &[u8], out: &mut Out) -> Result<(), Error> {
+    let pos = if line[0] == b'<' { pri(line, out)? } else { 0 };
+    rfc3164_after_pri(line, pos, out)
+}
+
+/// RFC 3164 from TIMESTAMP on; the PRI, if any, ends at `pos`.
+#[inline(always)]
+fn rfc3164_after_pri(line: &[u8], mut pos: usize, out: &mut Out) -> Result<(), Error> {
     let len = line.len();
-    let mut pos = if line[0] == b'<' { pri(line, out)? } else { 0 };
 
     // TIMESTAMP SP
     if pos == len {
@@ -819,13 +1151,15 @@ fn rfc3164(line: &[u8], out: &mut Out) -> Result<(), Error> {
 
     // [HOSTNAME SP] [TAG: SP]
     let mut found = tag(line, pos);
-    if found.is_none() {
-        let end = header_field(line, pos, HOSTNAME_MAX)?;
+    if let Err(printable) = found {
+        // No TAG: the word is HOSTNAME; its bytes up to `printable` are
+        // already known to be PRINTUSASCII.
+        let end = header_field_from(line, pos, printable, HOSTNAME_MAX)?;
         out.set(HOSTNAME, Span::new(pos, end, 0));
         pos = end + 1;
         found = tag(line, pos);
     }
-    if let Some(Tag { name_end, pid, msg }) = found {
+    if let Ok(Tag { name_end, pid, msg }) = found {
         out.set(APP_NAME, Span::new(pos, name_end, 0));
         if let Some((s, e)) = pid {
             out.set(PROCID, Span::new(s, e, 0));
@@ -1111,6 +1445,119 @@ mod tests {
     }
 
     use SyslogMode::{Rfc3164 as B, Rfc5424 as R};
+
+    #[test]
+    fn parse_range_is_parse_moved() {
+        let text = include_bytes!("../../examples/data/syslog.log");
+        let mut lines: Vec<Vec<u8>> = text
+            .split(|&b| b == b'\n')
+            .step_by(7)
+            .map(|l| l.to_vec())
+            .collect();
+        lines.extend(
+            [
+                "",
+                "<1>1 - - - - - -",
+                "<1>1 - - - - - [a x=\"\\]\"] \u{feff}m",
+                "<13>Jan  1 00:00:00 h t[1]: m",
+                "x",
+            ]
+            .map(|l| l.as_bytes().to_vec()),
+        );
+        for line in &lines {
+            for cut in [line.len(), line.len() / 2, line.len() / 3] {
+                let line = &line[..cut];
+                for mode in [R, B, SyslogMode::Auto] {
+                    let mut want = [Span::new(0, 0, 9); 9];
+                    let r = parse(line, mode, &mut want);
+                    for s in want.iter_mut() {
+                        *s = s.shifted(11);
+                    }
+                    let mut buf = b"<1>1 - - -\n".to_vec();
+                    buf.extend_from_slice(line);
+                    buf.extend_from_slice(b"\n<2>");
+                    let mut got = [Span::new(0, 0, 9); 9];
+                    assert_eq!(parse_range(&buf, 11, 11 + line.len(), mode, &mut got), r);
+                    assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_classes_are_the_byte_classes() {
+        // Every byte value at every place of a word, among neighbours that
+        // could carry or borrow into it.
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b' ', b'=', b'0', 0, 0x7f, 0x80, 0xff] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    let x = u64::from_le_bytes(w);
+                    let bit = |m: u64| {
+                        assert_eq!(m & !HI, 0, "only high bits");
+                        m >> (8 * at + 7) & 1 == 1
+                    };
+                    assert_eq!(bit(nonprint(x)), !is_print(b), "{b:#x} {fill:#x}");
+                    assert_eq!(bit(sd_name_stop(x)), !is_sd_name(b));
+                    assert_eq!(bit(tag_name_stop(x)), !is_tag_name(b));
+                    assert_eq!(bit(pid_stop(x)), !(is_print(b) && b != b'[' && b != b']'));
+                    assert_eq!(bit(value_stop(x)), matches!(b, b'"' | b'\\' | b']'));
+                    assert_eq!(bit(nonzero(x)), b != 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_past_the_end_are_zero_padded() {
+        let line: Vec<u8> = (1..=20).collect();
+        for len in 0..=line.len() {
+            for pos in 0..len {
+                let mut want = [0u8; 8];
+                for (k, w) in want.iter_mut().enumerate() {
+                    *w = line[..len].get(pos + k).copied().unwrap_or(0);
+                }
+                assert_eq!(word(&line[..len], pos), u64::from_le_bytes(want));
+            }
+        }
+    }
+
+    #[test]
+    fn shapes_are_the_byte_rules() {
+        // One byte changed at a time from a valid `hh:mm:ss` / date.
+        for (pattern, shape) in [
+            (b"00:00:00", TIME),
+            (b"0000-00-", DATE),
+            (b"00T00:00", DAY_TIME),
+        ] {
+            let valid: Vec<u8> = pattern
+                .iter()
+                .map(|&p| if p == b'0' { b'7' } else { p })
+                .collect();
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = valid.clone();
+                    w[at] = b;
+                    let ok = if pattern[at] == b'0' {
+                        b.is_ascii_digit()
+                    } else {
+                        b == pattern[at]
+                    };
+                    let x = u64::from_le_bytes(w.clone().try_into().unwrap());
+                    let got = shaped(x, shape);
+                    assert_eq!(got.is_some(), ok, "{w:?}");
+                    if let Some(t) = got {
+                        for k in 0..8 {
+                            if pattern[k] == b'0' {
+                                assert_eq!((t >> (8 * k)) & 0xFF, u64::from(w[k] - b'0'));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn rfc5424_full_message() {
