@@ -278,6 +278,9 @@ impl Parser {
                     Format::Json(paths) => {
                         json_fast::parse_range(buf, start, start + content_len, paths, out)
                     }
+                    Format::Syslog(mode) => {
+                        syslog::parse_range(buf, start, start + content_len, *mode, out)
+                    }
                     _ => self.parse(raw, out).inspect(|_| {
                         for s in out.iter_mut() {
                             *s = s.shifted(start as u32);

@@ -212,7 +212,6 @@ pub(crate) fn parse(line: &[u8], mode: SyslogMode, out: &mut [Span]) -> Result<u
 ///
 /// `start <= end <= buf.len()` and `end <= LOG_MAX_LINE_LEN` (so that the
 /// moved offsets fit in 32 bits), else this panics.
-#[allow(dead_code)] // wired into `Parser::batch` separately
 pub(crate) fn parse_range(
     buf: &[u8],
     start: usize,
