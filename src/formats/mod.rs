@@ -7,6 +7,7 @@ pub mod access_fast;
 pub mod auto;
 pub mod json;
 pub mod logfmt;
+pub mod logfmt_fast;
 pub mod pattern;
 pub mod regex;
 pub mod syslog;
