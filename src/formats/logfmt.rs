@@ -98,12 +98,15 @@ pub(crate) struct LogfmtSpec {
 
 /// An open-addressing table of the projected keys that fit in a `u64`:
 /// slot `(w * mul) >> shift`, linear probing, a zero word is an empty
-/// slot. At most a quarter full, and the multiplier is chosen at compile
-/// time so that, when it can, no two keys share a slot (one probe).
+/// slot. At most an eighth full, and the multiplier is chosen at compile
+/// time so that, when it can, no two keys share a slot (then a lookup is
+/// one probe, hit or miss).
 #[derive(Clone, Debug)]
 pub(crate) struct ShortKeys {
     pub(crate) mul: u64,
     pub(crate) shift: u32,
+    /// No two keys share a slot: a key is in its first slot or absent.
+    pub(crate) perfect: bool,
     /// `(word, field)`; word 0 = empty.
     pub(crate) slots: Box<[(u64, u32)]>,
 }
@@ -116,7 +119,7 @@ impl ShortKeys {
             .filter(|(_, k)| k.len() <= 8)
             .map(|(f, k)| (short_word(k), f as u32))
             .collect();
-        let size = (4 * short.len()).next_power_of_two().max(16);
+        let size = (8 * short.len()).next_power_of_two().max(32);
         let shift = 64 - size.trailing_zeros();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut best: Option<(usize, u64)> = None;
@@ -150,7 +153,12 @@ impl ShortKeys {
             }
             slots[s] = (w, f);
         }
-        ShortKeys { mul, shift, slots }
+        ShortKeys {
+            mul,
+            shift,
+            perfect: best.is_some_and(|(c, _)| c == 0),
+            slots,
+        }
     }
 
     /// The field of the key whose word is `w` (a key of 1 to 8 bytes).
@@ -158,7 +166,15 @@ impl ShortKeys {
     pub(crate) fn get(&self, w: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut s = (w.wrapping_mul(self.mul) >> self.shift) as usize;
+        let (k, f) = self.slots[s & mask];
+        if k == w {
+            return Some(f as usize);
+        }
+        if self.perfect || k == 0 {
+            return None;
+        }
         loop {
+            s += 1;
             let (k, f) = self.slots[s & mask];
             if k == w {
                 return Some(f as usize);
@@ -166,7 +182,6 @@ impl ShortKeys {
             if k == 0 {
                 return None;
             }
-            s += 1;
         }
     }
 }

@@ -41,28 +41,30 @@ use crate::span::{Span, LOG_FLAG_BARE_KEY, LOG_FLAG_DUPLICATE, LOG_FLAG_ESCAPED}
 const MAX_BLOCKS: usize = 64;
 
 /// The masks of one 64-byte block (bit `i` = byte `64 * block + i` of the
-/// line). Past the line's end: `sep` clear, `stop` and `quoted` set at
-/// the end itself (the sentinel), anything after it.
+/// line). Past the line's end: `sep` clear, `stop`, `key` and `quoted`
+/// set at the end itself (the sentinel), anything after it.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 struct Masks {
     /// Bytes `<= 0x20`.
     sep: u64,
     /// Bytes that end a key or an unquoted value: `<= 0x20`, `=`, `"`.
     stop: u64,
+    /// `stop` and the bytes `>= 0x80`: where the walker leaves an ASCII
+    /// key (one with a non-ASCII byte is checked by the scalar code).
+    key: u64,
     /// Bytes that interrupt a quoted value: `"`, `\`, `< 0x20`.
     quoted: u64,
 }
 
 /// One way of classifying 64 bytes.
 trait Classify {
-    /// The masks of the 64 bytes at `p`, and the mask of the bytes
-    /// `>= 0x80`.
+    /// The masks of the 64 bytes at `p`.
     ///
     /// # Safety
     ///
     /// `p..p + 64` must be readable, and the CPU must have the
     /// implementation's target features.
-    unsafe fn classify(p: *const u8) -> (Masks, u64);
+    unsafe fn classify(p: *const u8) -> Masks;
 }
 
 /// The portable classifier: one byte at a time. The tests' oracle and
@@ -71,11 +73,10 @@ struct Portable;
 
 impl Classify for Portable {
     #[inline(always)]
-    unsafe fn classify(p: *const u8) -> (Masks, u64) {
+    unsafe fn classify(p: *const u8) -> Masks {
         // SAFETY: the caller guarantees p..p+64 is readable.
         let bytes = unsafe { std::slice::from_raw_parts(p, 64) };
         let mut m = Masks::default();
-        let mut high = 0u64;
         for (i, &c) in bytes.iter().enumerate() {
             let bit = 1u64 << i;
             if c <= b' ' {
@@ -84,14 +85,14 @@ impl Classify for Portable {
             if c <= b' ' || c == b'=' || c == b'"' {
                 m.stop |= bit;
             }
+            if c <= b' ' || c == b'=' || c == b'"' || c >= 0x80 {
+                m.key |= bit;
+            }
             if c < b' ' || c == b'"' || c == b'\\' {
                 m.quoted |= bit;
             }
-            if c >= 0x80 {
-                high |= bit;
-            }
         }
-        (m, high)
+        m
     }
 }
 
@@ -152,11 +153,11 @@ unsafe fn parse_with<C: Classify>(
     let mut masks = [MaybeUninit::<Masks>::uninit(); MAX_BLOCKS];
     // SAFETY: 0 < n < MAX_BLOCKS * 64 <= the room in `masks`, n <=
     // line.len(); target features: this function's contract.
-    let (masks, high) = unsafe { classify_line::<C>(line, n, &mut masks) };
+    let masks = unsafe { classify_line::<C>(line, n, &mut masks) };
     let r = if spec.enumerate != 0 {
         let max = spec.enumerate as usize;
         let mut pairs = 0usize;
-        let r = walk(line, n, masks, high, |ks, ke, value| {
+        let r = walk(line, n, masks, |ks, ke, value| {
             if pairs < max {
                 out[2 * pairs] = Span::new(ks, ke, 0);
                 out[2 * pairs + 1] = value;
@@ -174,7 +175,7 @@ unsafe fn parse_with<C: Classify>(
         out.fill(Span::ABSENT);
         let mut present = 0usize;
         let short = &spec.short;
-        walk(line, n, masks, high, |ks, ke, value| {
+        walk(line, n, masks, |ks, ke, value| {
             if let Some(f) = lookup(spec, short, line, ks, ke) {
                 let dup = if out[f].is_present() {
                     LOG_FLAG_DUPLICATE
@@ -197,6 +198,17 @@ unsafe fn parse_with<C: Classify>(
     }
 }
 
+/// `KEEP[k]`: the low `k` bytes of a word.
+const KEEP: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut k = 1;
+    while k <= 8 {
+        t[k] = u64::MAX >> (64 - 8 * k);
+        k += 1;
+    }
+    t
+};
+
 /// The field of the key `b[ks..ke]`, if it is projected.
 #[inline(always)]
 fn lookup(spec: &LogfmtSpec, short: &ShortKeys, b: &[u8], ks: usize, ke: usize) -> Option<usize> {
@@ -206,16 +218,14 @@ fn lookup(spec: &LogfmtSpec, short: &ShortKeys, b: &[u8], ks: usize, ke: usize) 
     }
     let w = match b.get(ks..ks + 8) {
         // The 8 bytes at the key, cut to its length.
-        Some(w) => {
-            u64::from_le_bytes(w.try_into().unwrap()) & (u64::MAX >> (64 - 8 * len as u32))
-        }
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap()) & KEEP[len],
         None => short_word(&b[ks..ke]),
     };
     short.get(w)
 }
 
 /// Classify the line `b[..n]` (0 < n < MAX_BLOCKS * 64, n <= b.len())
-/// into `out[..n / 64 + 1]`; also whether it holds a byte `>= 0x80`.
+/// into `out[..n / 64 + 1]`.
 ///
 /// # Safety
 ///
@@ -225,28 +235,26 @@ unsafe fn classify_line<'o, C: Classify>(
     b: &[u8],
     n: usize,
     out: &'o mut [MaybeUninit<Masks>; MAX_BLOCKS],
-) -> (&'o [Masks], bool) {
+) -> &'o [Masks] {
     assert!(0 < n && n <= b.len() && n < MAX_BLOCKS * 64);
     let full = n / 64;
     let rest = (n % 64) as u32;
-    let mut high = 0u64;
-    for (k, slot) in out.iter_mut().enumerate().take(full) {
+    for (k, slot) in out[..full].iter_mut().enumerate() {
         // SAFETY: 64k + 64 <= 64 * full <= n <= b.len(); target features:
         // the caller's contract.
-        let (m, h) = unsafe { C::classify(b.as_ptr().add(64 * k)) };
-        slot.write(m);
-        high |= h;
+        slot.write(unsafe { C::classify(b.as_ptr().add(64 * k)) });
     }
     let last = if rest == 0 {
         // The line ends on a block boundary: a block of the sentinel only.
         Masks {
             sep: 0,
             stop: 1,
+            key: 1,
             quoted: 1,
         }
     } else {
         let from = 64 * full;
-        let (m, h) = if from + 64 <= b.len() {
+        let m = if from + 64 <= b.len() {
             // SAFETY: inside `b`; target features: the caller's contract.
             unsafe { C::classify(b.as_ptr().add(from)) }
         } else if b.len() >= 64 {
@@ -256,15 +264,13 @@ unsafe fn classify_line<'o, C: Classify>(
             let s = from - at;
             // SAFETY: b[at..at + 64] is inside `b`; target features: the
             // caller's contract.
-            let (m, h) = unsafe { C::classify(b.as_ptr().add(at)) };
-            (
-                Masks {
-                    sep: m.sep >> s,
-                    stop: m.stop >> s,
-                    quoted: m.quoted >> s,
-                },
-                h >> s,
-            )
+            let m = unsafe { C::classify(b.as_ptr().add(at)) };
+            Masks {
+                sep: m.sep >> s,
+                stop: m.stop >> s,
+                key: m.key >> s,
+                quoted: m.quoted >> s,
+            }
         } else {
             let mut tail = [0u8; 64];
             tail[..b.len() - from].copy_from_slice(&b[from..]);
@@ -274,10 +280,10 @@ unsafe fn classify_line<'o, C: Classify>(
         };
         let keep = (1u64 << rest) - 1;
         let end = 1u64 << rest;
-        high |= h & keep;
         Masks {
             sep: m.sep & keep,
             stop: (m.stop & keep) | end,
+            key: (m.key & keep) | end,
             quoted: (m.quoted & keep) | end,
         }
     };
@@ -285,13 +291,18 @@ unsafe fn classify_line<'o, C: Classify>(
     let out = &mut out[..full + 1];
     // SAFETY: out[..full] were written by the loop and out[full] just
     // above; MaybeUninit<T> has T's layout.
-    let out = unsafe { &*(out as *mut [MaybeUninit<Masks>] as *const [Masks]) };
-    (out, high != 0)
+    unsafe { &*(out as *mut [MaybeUninit<Masks>] as *const [Masks]) }
 }
 
 /// The position of the first bit of `select(m)` at `from` or later.
 /// There is always one at or before the line's end (the sentinel) for
 /// `stop` and `quoted`, and for `!sep`, when `from` is at most the end.
+///
+/// Every caller passes `from <= n` (the line's length), and `m` holds the
+/// block of bit `n`, where `stop`, `key`, `quoted` and `!sep` are all
+/// set: so the scan stops at block `n / 64` at the latest. The indexing is
+/// still checked (a broken invariant panics, it cannot read out of
+/// bounds); the checks are on the cold side of predictable branches.
 #[inline(always)]
 fn next(m: &[Masks], from: usize, select: impl Fn(&Masks) -> u64) -> usize {
     let mut b = from / 64;
@@ -316,23 +327,31 @@ fn walk(
     b: &[u8],
     n: usize,
     m: &[Masks],
-    high: bool,
     mut pair: impl FnMut(usize, usize, Span),
 ) -> Result<(), ()> {
     let line = &b[..n];
     let mut i = 0;
     loop {
-        let ks = next(m, i, |x| !x.sep);
+        // Usually the pair starts just after the previous one's separator.
+        let ks = if i < n && line[i] > b' ' {
+            i
+        } else {
+            next(m, i, |x| !x.sep)
+        };
         if ks >= n {
             return Ok(());
         }
-        let ke = next(m, ks, |x| x.stop);
+        let mut ke = next(m, ks, |x| x.key);
         if ke == ks {
             // A key cannot start with `=` or `"`.
             return Err(());
         }
-        if high && check_key(&line[ks..ke]).is_err() {
-            return Err(());
+        if ke < n && line[ke] >= 0x80 {
+            // A non-ASCII key: UTF-8 without U+FFFD.
+            ke = next(m, ke, |x| x.stop);
+            if check_key(&line[ks..ke]).is_err() {
+                return Err(());
+            }
         }
         let value = match line.get(ke) {
             Some(b'=') => {
@@ -347,13 +366,14 @@ fn walk(
                         // `=` or `"` inside (or at the start of) a value.
                         return Err(());
                     }
-                    i = ve;
+                    // Past the separator that ends the value.
+                    i = (ve + 1).min(n);
                     Span::new(vs, ve, 0)
                 }
             }
             Some(b'"') => return Err(()),
             _ => {
-                i = ke;
+                i = (ke + 1).min(n);
                 Span::new(ke, ke, LOG_FLAG_BARE_KEY)
             }
         };
@@ -392,7 +412,7 @@ mod x86 {
 
     impl Classify for Sse2 {
         #[inline(always)]
-        unsafe fn classify(p: *const u8) -> (Masks, u64) {
+        unsafe fn classify(p: *const u8) -> Masks {
             // SAFETY: the caller guarantees p..p+64 is readable; loadu has
             // no alignment requirement; SSE2 is baseline on x86_64.
             unsafe {
@@ -403,7 +423,6 @@ mod x86 {
                     _mm_set1_epi8(b'\\' as i8),
                 );
                 let mut m = Masks::default();
-                let mut high = 0u64;
                 for k in 0..4 {
                     let v = _mm_loadu_si128(p.add(16 * k) as *const __m128i);
                     let sep = _mm_cmpeq_epi8(_mm_min_epu8(v, c20), v);
@@ -415,17 +434,17 @@ mod x86 {
                     let sh = 16 * k;
                     m.sep |= mm(sep) << sh;
                     m.stop |= mm(stop) << sh;
+                    m.key |= mm(_mm_or_si128(stop, v)) << sh;
                     m.quoted |= mm(quoted) << sh;
-                    high |= mm(v) << sh;
                 }
-                (m, high)
+                m
             }
         }
     }
 
     impl Classify for Avx2 {
         #[inline(always)]
-        unsafe fn classify(p: *const u8) -> (Masks, u64) {
+        unsafe fn classify(p: *const u8) -> Masks {
             // SAFETY: the caller guarantees p..p+64 is readable and that
             // the CPU has AVX2; loadu has no alignment requirement.
             unsafe {
@@ -436,7 +455,6 @@ mod x86 {
                     _mm256_set1_epi8(b'\\' as i8),
                 );
                 let mut m = Masks::default();
-                let mut high = 0u64;
                 for k in 0..2 {
                     let v = _mm256_loadu_si256(p.add(32 * k) as *const __m256i);
                     let sep = _mm256_cmpeq_epi8(_mm256_min_epu8(v, c20), v);
@@ -449,17 +467,17 @@ mod x86 {
                     let sh = 32 * k;
                     m.sep |= mm(sep) << sh;
                     m.stop |= mm(stop) << sh;
+                    m.key |= mm(_mm256_or_si256(stop, v)) << sh;
                     m.quoted |= mm(quoted) << sh;
-                    high |= mm(v) << sh;
                 }
-                (m, high)
+                m
             }
         }
     }
 
     impl Classify for Avx512 {
         #[inline(always)]
-        unsafe fn classify(p: *const u8) -> (Masks, u64) {
+        unsafe fn classify(p: *const u8) -> Masks {
             // SAFETY: the caller guarantees p..p+64 is readable and that
             // the CPU has AVX-512F/BW; loadu has no alignment requirement.
             unsafe {
@@ -470,14 +488,13 @@ mod x86 {
                 let eq = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'=' as i8));
                 let bs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8));
                 let high = _mm512_movepi8_mask(v);
-                (
-                    Masks {
-                        sep,
-                        stop: sep | q | eq,
-                        quoted: ctl | q | bs,
-                    },
-                    high,
-                )
+                let stop = sep | q | eq;
+                Masks {
+                    sep,
+                    stop,
+                    key: stop | high,
+                    quoted: ctl | q | bs,
+                }
             }
         }
     }
@@ -543,12 +560,11 @@ mod arm {
 
     impl Classify for Neon {
         #[inline(always)]
-        unsafe fn classify(p: *const u8) -> (Masks, u64) {
+        unsafe fn classify(p: *const u8) -> Masks {
             // SAFETY: the caller guarantees p..p+64 is readable; NEON is
             // baseline on aarch64.
             unsafe {
                 let mut m = Masks::default();
-                let mut high = 0u64;
                 for k in 0..4 {
                     let v = vld1q_u8(p.add(16 * k));
                     let sep = vcleq_u8(v, vdupq_n_u8(0x20));
@@ -560,9 +576,9 @@ mod arm {
                     m.sep |= movemask(sep) << sh;
                     m.stop |= movemask(stop) << sh;
                     m.quoted |= movemask(quoted) << sh;
-                    high |= movemask(vcgeq_u8(v, vdupq_n_u8(0x80))) << sh;
+                    m.key |= movemask(vorrq_u8(stop, vcgeq_u8(v, vdupq_n_u8(0x80)))) << sh;
                 }
-                (m, high)
+                m
             }
         }
     }
