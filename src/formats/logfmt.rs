@@ -112,7 +112,7 @@ pub(crate) struct ShortKeys {
 }
 
 impl ShortKeys {
-    fn new(keys: &[Box<[u8]>]) -> ShortKeys {
+    pub(crate) fn new(keys: &[Box<[u8]>]) -> ShortKeys {
         let short: Vec<(u64, u32)> = keys
             .iter()
             .enumerate()

@@ -461,8 +461,7 @@ mod x86 {
                     let ctl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f), v);
                     let q = _mm256_cmpeq_epi8(v, qu);
                     let stop = _mm256_or_si256(_mm256_or_si256(sep, q), _mm256_cmpeq_epi8(v, eq));
-                    let quoted =
-                        _mm256_or_si256(_mm256_or_si256(ctl, q), _mm256_cmpeq_epi8(v, bs));
+                    let quoted = _mm256_or_si256(_mm256_or_si256(ctl, q), _mm256_cmpeq_epi8(v, bs));
                     let mm = |x| _mm256_movemask_epi8(x) as u32 as u64;
                     let sh = 32 * k;
                     m.sep |= mm(sep) << sh;
@@ -634,5 +633,115 @@ pub fn parse_at(
         Some(_) => parse_reference(line, spec, out),
         // SAFETY: the portable classifier has no target features.
         None => unsafe { parse_with::<Portable>(line, spec, out) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Out = (Result<usize, Error>, Vec<Span>);
+
+    fn run(level: Option<Level>, spec: &TestSpec, line: &[u8]) -> Out {
+        let mut out = vec![Span::new(0, 0, 99); spec.field_count() + 1];
+        let r = parse_at(level, spec, line, &mut out);
+        assert_eq!(
+            out.pop(),
+            Some(Span::new(0, 0, 99)),
+            "wrote past the fields"
+        );
+        (r, out)
+    }
+
+    /// The portable walker (and, off Miri, every level) against the
+    /// reference, in both modes.
+    fn check(line: &[u8]) {
+        for spec in ["*", "*1", "a,b,msg,level,long.key.name,d\u{fc}r"] {
+            let spec = TestSpec::new(spec).unwrap();
+            let want = run(Some(Level::Fallback), &spec, line);
+            let mut engines = vec![None];
+            if !cfg!(miri) {
+                engines.extend(simd::available_levels().into_iter().map(Some));
+            }
+            for e in engines {
+                assert_eq!(
+                    run(e, &spec, line),
+                    want,
+                    "{e:?} {:?}",
+                    String::from_utf8_lossy(line)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn walker_matches_the_reference() {
+        let base: &[&[u8]] = &[
+            b"a=1 b=\"x y\" c",
+            b"a=\"x\"b=y msg=\"\\\"q\\\" \\u00e9 \\x41\\101\"",
+            b"level=info msg=hello long.key.name=v d\xc3\xbcr=1\xc2\xb5s",
+            b"  \t ",
+            b"a==b",
+            b"=a",
+            b"a\"b=1",
+            b"a=b\"",
+            b"a=\"\\x4",
+            b"a=\"\\q\"",
+            b"a=\"\x01\"",
+            b"a=\"unterminated",
+            b"\xff=1",
+            b"\xef\xbf\xbd=1",
+            b"a=1 a=2 a",
+            b"",
+            b"\n",
+        ];
+        for line in base {
+            check(line);
+            // Shifted across the first block boundary, with and without a
+            // line ending (which changes how the last block is loaded).
+            let step = if cfg!(miri) { 13 } else { 1 };
+            for pad in (50..80).step_by(step) {
+                let mut l = vec![b' '; pad];
+                l.extend_from_slice(line);
+                check(&l);
+                l.extend_from_slice(b"\r\n");
+                check(&l);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_ending_on_a_block_boundary() {
+        for n in [1usize, 63, 64, 65, 128] {
+            let line: Vec<u8> = b"ab=cd ".iter().copied().cycle().take(n).collect();
+            check(&line);
+            let line: Vec<u8> = b"m=\"x y\" ".iter().copied().cycle().take(n).collect();
+            check(&line);
+        }
+    }
+
+    #[test]
+    fn short_keys_table() {
+        let keys: Vec<Box<[u8]>> = ["a", "level", "msg", "eightchr", "toolongkey"]
+            .iter()
+            .map(|k| k.as_bytes().into())
+            .collect();
+        let t = ShortKeys::new(&keys);
+        assert!(t.perfect);
+        assert_eq!(t.get(short_word(b"a")), Some(0));
+        assert_eq!(t.get(short_word(b"msg")), Some(2));
+        assert_eq!(t.get(short_word(b"eightchr")), Some(3));
+        assert_eq!(t.get(short_word(b"toolongk")), None);
+        assert_eq!(t.get(short_word(b"lev")), None);
+        // Too many keys for a collision-free table: probing finds them all.
+        let keys: Vec<Box<[u8]>> = (0..3000)
+            .map(|k| format!("k{k}").into_bytes().into())
+            .collect();
+        let t = ShortKeys::new(&keys);
+        assert!(!t.perfect);
+        for (f, k) in keys.iter().enumerate() {
+            assert_eq!(t.get(short_word(k)), Some(f));
+        }
+        assert_eq!(t.get(short_word(b"k3000")), None);
     }
 }
