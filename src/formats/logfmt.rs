@@ -60,9 +60,15 @@
 //!   ignored; a line longer than [`crate::LOG_MAX_LINE_LEN`] is
 //!   [`Error::LineTooLong`].
 //!
-//! Cost: one pass over the line (8 bytes at a time through keys and
-//! values), plus, in a projection, one hash of each key and a probe of an
-//! open-addressing table of the projected keys built with the parser.
+//! Cost: one pass over the line. On x86_64 and aarch64 the line is first
+//! classified 64 bytes at a time with vector instructions and the pairs
+//! are then found with `trailing_zeros` on the masks
+//! ([`logfmt_fast`](super::logfmt_fast)); elsewhere, and for lines of 4 KiB
+//! or more, the scalar parser below runs (8 bytes at a time through keys
+//! and values). In a projection each key is then looked up once: a key of
+//! at most 8 bytes as one word in a collision-free table, a longer one by
+//! a hash and a probe of an open-addressing table, both built with the
+//! parser.
 
 use crate::error::{Error, SpecError};
 use crate::formats::json::{enumerate_names, enumerate_pairs};

@@ -1,31 +1,35 @@
 //! The logfmt fast path: the same rules as [`logfmt`](super::logfmt), run
 //! over bitmasks instead of byte scans.
 //!
-//! Stage 1 classifies the line, 64 bytes at a time, into three masks:
-//! separators (bytes `<= 0x20`), the bytes that end a key or an unquoted
-//! value (separators, `=`, `"`), and the bytes that interrupt a quoted
-//! value (`"`, `\`, controls `< 0x20`); and notes whether the line holds
-//! a byte `>= 0x80` at all. Each instruction set has its own classifier
-//! below (the engine's [`Block64`](crate::simd) only compares for
-//! equality, and "`<= 0x20`" is a range): SSE2, AVX2 and AVX-512BW on
-//! x86_64, NEON on aarch64, and a portable one (one byte at a time) that
-//! the tests and Miri run. Each mask also has a bit set at the line's
-//! end, so that stage 2 never tests for the end of the masks.
+//! Stage 1 classifies the line, 64 bytes at a time, into four masks:
+//! separators (bytes `<= 0x20`), the bytes that end an unquoted value
+//! (separators, `=`, `"`), the same plus the bytes `>= 0x80` (where the
+//! walker leaves an ASCII key), and the bytes that interrupt a quoted value
+//! (`"`, `\`, controls `< 0x20`). Each instruction set has its own
+//! classifier below (the engine's `Block64` only compares for equality,
+//! and "`<= 0x20`" is a range): SSE2, AVX2 and AVX-512BW on x86_64, NEON
+//! on aarch64, and a portable one (one byte at a time) that the tests and
+//! Miri run. Every mask but the separators' also has a bit set at the
+//! line's end (the sentinel), so that stage 2 never tests for the end of
+//! the masks.
 //!
-//! Stage 2 ([`walk`]) follows the scalar walker step for step, but every
+//! Stage 2 (`walk`) follows the scalar walker step for step, but every
 //! "skip the separators / find the end of the key / of the value / the
-//! next quote or backslash" is a `trailing_zeros` on a mask. Keys of at
-//! most 8 bytes are looked up as one word ([`ShortKeys`]); longer keys,
-//! and keys holding non-ASCII bytes (checked for UTF-8 by the scalar
-//! code), take the scalar path.
+//! next quote or backslash" is a `trailing_zeros` on a mask, and the byte
+//! found there is read to tell which. Keys of at most 8 bytes are looked
+//! up as one masked word in a table that is collision-free when it can be
+//! (`ShortKeys`: one probe, hit or miss); longer keys use the spec's
+//! hash table. Keys holding non-ASCII bytes are checked for UTF-8 by the
+//! scalar code, escapes by the scalar `escape_end`.
 //!
 //! `logfmt::parse_reference` is the reference: every level is tested
 //! against it (the unit tests below, `tests/logfmt_fast.rs` and the
 //! `logfmt` fuzz target), including error codes. It is also what runs on
-//! CPUs without a vector level, for lines longer than [`MAX_BLOCKS`]
-//! blocks, and for every line the walker rejects: the walker only says
-//! "this line has an error" and the reference says which, so error codes
-//! are the reference's by construction.
+//! CPUs without a vector level (and wasm32), for lines of `MAX_BLOCKS`
+//! blocks or more, and for every line the walker rejects: the walker only
+//! says "this line has an error" and the reference says which, so error
+//! codes are the reference's by construction (a rejected line costs one
+//! more, scalar, pass).
 
 use std::mem::MaybeUninit;
 
