@@ -3,9 +3,14 @@
 //! with room for every pair and with too little) and projection of the
 //! line's own keys (last occurrence wins, flagged duplicate). Spans stay
 //! inside the input, enumerate spans go forward without overlapping, and
-//! the input is never modified.
+//! the input is never modified. The SIMD walker (`logfmt_fast`) at every
+//! level this CPU has, and over its portable classifier, must also equal
+//! the scalar parser (`Level::Fallback`) on every spec, error codes
+//! included.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use logspan::formats::logfmt_fast::{parse_at, TestSpec};
+use logspan::simd::{available_levels, Level};
 use logspan::{Error, Parser, Span, LOG_FLAG_BARE_KEY, LOG_FLAG_DUPLICATE, LOG_FLAG_ESCAPED};
 use std::sync::OnceLock;
 
@@ -35,6 +40,31 @@ fn enumerate(n: u32) -> &'static Parser {
             .collect()
     });
     &all[if n == 2048 { 0 } else { n as usize }]
+}
+
+/// Every engine equals the scalar parser on `spec`.
+fn engines_agree(spec: &TestSpec, line: &[u8]) {
+    let run = |level| {
+        let mut out = vec![Span::ABSENT; spec.field_count()];
+        let r = parse_at(level, spec, line, &mut out);
+        (r, out)
+    };
+    let want = run(Some(Level::Fallback));
+    for level in available_levels().into_iter().map(Some).chain([None]) {
+        assert_eq!(run(level), want, "engine {level:?} spec {spec:?}");
+    }
+}
+
+/// Specs compiled once: enumerate with room and without, and the
+/// benchmark's projection.
+fn fixed_specs() -> &'static [TestSpec] {
+    static S: OnceLock<Vec<TestSpec>> = OnceLock::new();
+    S.get_or_init(|| {
+        ["*2048", "*2", "time,level,msg,path,status"]
+            .iter()
+            .map(|s| TestSpec::new(s).unwrap())
+            .collect()
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -93,6 +123,7 @@ fuzz_target!(|data: &[u8]| {
             })
             .collect::<Vec<_>>()
             .join(",");
+        engines_agree(&TestSpec::new(&spec).unwrap(), line);
         let p = Parser::new(&format!("logfmt:{spec}")).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
         let mut out = vec![Span::ABSENT; p.field_count()];
         let got = p.parse(line, &mut out);
@@ -112,6 +143,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         assert_eq!(got, Ok(present));
+    }
+    for spec in fixed_specs() {
+        engines_agree(spec, line);
     }
     assert_eq!(line, &copy[..], "input untouched");
 });

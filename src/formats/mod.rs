@@ -8,6 +8,7 @@ pub mod auto;
 pub mod json;
 pub mod json_fast;
 pub mod logfmt;
+pub mod logfmt_fast;
 pub mod pattern;
 pub mod pattern_fast;
 pub mod regex;
