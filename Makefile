@@ -157,7 +157,8 @@ miri:
 	@# compiled out, so this runs the walker over the portable ScalarBlock
 	@# (classify_range's pointer arithmetic, padding, MaybeUninit) against
 	@# the scalar reference, on a sample of the cuts and byte flips.
-	$(CARGO) +nightly miri test --lib -- simd:: access_fast:: pattern_fast::
+	$(CARGO) +nightly miri test --lib -- simd:: access_fast:: pattern_fast:: \
+	  json_fast::tests::portable_walker logfmt_fast::tests::lines_ending
 
 # ---------------------------------------------------------------- demo
 demo: lib

@@ -870,18 +870,26 @@ mod tests {
 
     #[test]
     fn portable_walker_agrees_with_the_reference() {
-        for list in [
-            "time,level,msg,http.method,http.status",
-            "a,b.c,d[0],e,msg",
-            "abcdefghij,abcdefghik,a",
-            "*",
-            "*2",
-        ] {
+        let lists: &[&str] = if cfg!(miri) {
+            &["time,level,msg,http.method,http.status", "*2"]
+        } else {
+            &[
+                "time,level,msg,http.method,http.status",
+                "a,b.c,d[0],e,msg",
+                "abcdefghij,abcdefghik,a",
+                "*",
+                "*2",
+            ]
+        };
+        for &list in lists {
             for line in LINES {
                 let l = line.as_bytes();
                 agree(list, l);
-                // Every cut, to exercise each error the walker gives up on.
-                for cut in 0..l.len() {
+                // Every cut, to exercise each error the walker gives up on
+                // (a sample of them under Miri, which interprets every
+                // instruction).
+                let step = if cfg!(miri) { 53 } else { 1 };
+                for cut in (0..l.len()).step_by(step) {
                     agree(list, &l[..cut]);
                 }
             }
