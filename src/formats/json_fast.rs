@@ -61,6 +61,10 @@ pub(crate) fn parse_range(
     paths: &JsonPaths,
     out: &mut [Span],
 ) -> Result<usize, Error> {
+    debug_assert!(
+        start == 0 || end <= crate::LOG_MAX_LINE_LEN,
+        "offsets must fit 32 bits"
+    );
     // SAFETY: `level()` only returns levels `is_available` accepted.
     unsafe { parse_range_on(simd::level(), buf, start, end, paths, out) }
 }

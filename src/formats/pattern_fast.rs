@@ -8,8 +8,8 @@
 //! byte; each search is then a walk over one mask with `trailing_zeros`,
 //! checking the rest of the literal at each candidate. The leftmost
 //! candidate that matches is the leftmost occurrence, so the result is the
-//! reference's, which the tests check at every level (below and in
-//! `tests/simd_engine.rs`).
+//! reference's, which the tests check at every level (the unit tests below,
+//! under Miri too, and the `pattern` fuzz target).
 //!
 //! Patterns whose literals start with more than [`MAX_CLASSES`] distinct
 //! bytes, lines over [`MAX_BLOCKS`] blocks, and CPUs without a vector level
@@ -45,6 +45,10 @@ pub(crate) fn parse(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result
 /// [`parse`] at a given level; a level this CPU lacks runs the reference.
 /// `None` runs the walker over [`ScalarBlock`] (the tests' and Miri's
 /// path). Hidden, for the tests.
+///
+/// # Panics
+///
+/// When `spec` is not a `pattern:`, `nginx:` or `apache:` parser.
 #[doc(hidden)]
 pub fn parse_at(
     level: Option<Level>,
