@@ -43,6 +43,15 @@ GO_HEADER := go-bindings/logspan.h
 # logspan_system. By hand: CGO_LDFLAGS=-L$PWD/target/release go test -tags logspan_system
 export GOFLAGS := -tags=logspan_system
 export CGO_LDFLAGS := -L$(CURDIR)/target/release -O2 -g
+# Go's build cache does not hash the libraries that LDFLAGS name: after a
+# rebuild of liblogspan.a, `go test` would keep linking the cached binary
+# built against the old one (silently: the tests and benchmarks then run
+# yesterday's Rust). The libraries' identity (size, mtime, inode) goes into
+# CGO_CFLAGS, which is part of the cgo cache key, so a new library means a
+# fresh link. Recursive and exported: re-read for every recipe, after
+# `make lib` or `make prebuilt` has run.
+LIB_ID = $(shell stat -c '%s.%Y.%i' $(LIB) go-bindings/lib/*/liblogspan.a 2>/dev/null | tr '\n' '_')
+export CGO_CFLAGS = -O2 -g -DLOGSPAN_LIB_ID=$(LIB_ID)
 
 # What a C program links besides liblogspan.a (rustc --print native-static-libs).
 C_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc

@@ -57,6 +57,11 @@ if [ -f go-bindings/link_system.go ]; then
   export GOFLAGS=${GOFLAGS:--tags=logspan_system}
   export CGO_LDFLAGS=${CGO_LDFLAGS:--L$ROOT/target/release -O2 -g}
 fi
+# Go's build cache does not notice a rebuilt liblogspan.a (see the
+# Makefile's LIB_ID): make the library's identity part of the cgo flags.
+lib_id() {
+  stat -c '%s.%Y.%i' "$ROOT/target/release/liblogspan.a" "$ROOT"/go-bindings/lib/*/liblogspan.a 2>/dev/null | tr '\n' '_'
+}
 
 export LOGSPAN_BENCH_CORPUS=$CORPUS
 export LOGSPAN_BENCH_OUT=$OUT
@@ -102,6 +107,8 @@ step_go() {
   mark go-build
   log "go: building liblogspan.a and the benchmark binary"
   make --no-print-directory lib
+  CGO_CFLAGS="-O2 -g -DLOGSPAN_LIB_ID=$(lib_id)"
+  export CGO_CFLAGS
   (cd benches/go && $GO test -c -o "$OUT/peers.test" .)
   mark go-check
   log "go: cross-check on the bench corpus"
