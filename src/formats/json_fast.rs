@@ -621,12 +621,14 @@ fn walk<const ENUM: bool, const DIRTY: bool>(
                 }
             }
             b't' | b'f' | b'n' => {
-                let (word, ty): (&[u8], u32) = match c {
-                    b't' => (b"true", LOG_TYPE_BOOL),
-                    b'f' => (b"false", LOG_TYPE_BOOL),
-                    _ => (b"null", LOG_TYPE_NULL),
+                // Each compare has a constant length, so it compiles to
+                // one or two integer compares instead of a libc bcmp call.
+                let (word, ty, ok): (&[u8], u32, bool) = match c {
+                    b't' => (b"true", LOG_TYPE_BOOL, b.get(i..i + 4) == Some(b"true")),
+                    b'f' => (b"false", LOG_TYPE_BOOL, b.get(i..i + 5) == Some(b"false")),
+                    _ => (b"null", LOG_TYPE_NULL, b.get(i..i + 4) == Some(b"null")),
                 };
-                if b.get(i..i + word.len()) != Some(word) {
+                if !ok {
                     return Err(Bail);
                 }
                 if field != NO_FIELD {

@@ -17,7 +17,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::pattern::{match_line, parse_reference, Literal, PatternSpec};
+use super::pattern::{bytes_at, match_line, parse_reference, Literal, PatternSpec};
 use crate::error::Error;
 use crate::simd::{self, next_bit, Block64, Level, ScalarBlock};
 use crate::span::Span;
@@ -204,9 +204,9 @@ unsafe fn parse_with<B: Block64>(
             let hit = match line.get(at..at + 4) {
                 Some(&[a, b, c, d]) => {
                     (u32::from_le_bytes([a, b, c, d]) & lit.head_mask) == lit.head
-                        && (lit.bytes.len() <= 4 || line[at..].starts_with(&lit.bytes))
+                        && (lit.bytes.len() <= 4 || bytes_at(line, at, &lit.bytes))
                 }
-                _ => line[at..].starts_with(&lit.bytes),
+                _ => bytes_at(line, at, &lit.bytes),
             };
             if hit {
                 return Some(at);
