@@ -31,7 +31,7 @@ pub(crate) const MAX_CLASSES: usize = 4;
 const MAX_BLOCKS: usize = 16;
 
 /// One block's masks: bit i of `m[c]` is set when byte i equals
-/// `first_bytes[c]` (classes past the pattern's count stay 0).
+/// `first_bytes[c]` (classes past the pattern's count repeat class 0).
 type Masks = [u64; MAX_CLASSES];
 
 /// Same contract as [`pattern::parse`](super::pattern::parse); the spec
@@ -128,14 +128,16 @@ unsafe fn classify<'o, B: Block64>(
     let len = line.len();
     let blocks = len.div_ceil(64);
     let out = &mut out[..blocks];
-    let classes = &bytes[..bytes.len().min(MAX_CLASSES)];
+    // Always MAX_CLASSES compares, the missing classes repeating the
+    // first byte (their masks are never read): a fixed count keeps the
+    // masks in registers. A loop over the pattern's count made the
+    // compiler build each block's masks in memory and load them back into
+    // mask registers, a store-forwarding stall per block.
+    let class_byte = |c: usize| bytes.get(c).or(bytes.first()).copied().unwrap_or(0);
+    let classes: [u8; MAX_CLASSES] = std::array::from_fn(class_byte);
     let masks_of = |block: B| {
-        let mut m = [0u64; MAX_CLASSES];
-        for (mask, &b) in m.iter_mut().zip(classes) {
-            // SAFETY: target features: this function's contract.
-            *mask = unsafe { block.eq(b) };
-        }
-        m
+        // SAFETY: target features: this function's contract.
+        classes.map(|b| unsafe { block.eq(b) })
     };
     let whole = len / 64;
     for (k, slot) in out.iter_mut().enumerate().take(whole) {
