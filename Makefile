@@ -15,6 +15,7 @@
 #   make fuzz-smoke   every cargo-fuzz target for FUZZ_SMOKE_SECONDS (default 20) each (CI)
 #   make fuzz         every cargo-fuzz target for FUZZ_SECONDS (default 600) each
 #   make miri         the C ABI boundary tests under Miri (part of make test; ~1 min)
+#   make lint         rustfmt --check and clippy -D warnings on every target (CI runs it)
 #   make clean
 
 SHELL := bash
@@ -60,7 +61,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 RUST_SRC := $(shell find src -name '*.rs') Cargo.toml
 
-.PHONY: all demo test lib header header-check test-rust test-c test-c-sanitize test-c-valgrind test-rust-arm64 \
+.PHONY: all demo test lib lint header header-check test-rust test-c test-c-sanitize test-c-valgrind test-rust-arm64 \
         test-go example-c clean tools bench fuzz fuzz-smoke fuzz-tools fuzz-seeds miri \
         prebuilt prebuilt-verify test-prebuilt test-link link-matrix test-abi-link test-arm64 test-gomod-fresh test-gomod
 
@@ -101,6 +102,12 @@ test: header-check test-rust test-c test-go test-go-nocgo test-link test-abi-lin
 test-rust:
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
+
+# Not part of `make test`: a new stable clippy can add lints, and a test
+# run should not fail for that. CI runs it after the tests.
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
 
 build/c:
 	mkdir -p build/c

@@ -9,6 +9,19 @@
 //! - inputs are never written; outputs are written only within the
 //!   capacities the caller gives;
 //! - statuses are `int32_t`: `>= 0` success, negative `LOG_ERR_*`.
+//!
+//! # Safety
+//!
+//! One contract covers every function here, so it is written once rather
+//! than as a `# Safety` section on each (hence the `missing_safety_doc`
+//! allowance): every pointer argument is either NULL (handled as each
+//! function says) or valid for the access its length or the function's
+//! text implies, for the duration of the call — `(ptr, len)` inputs
+//! readable for `len` bytes and not written meanwhile, outputs writable for
+//! their capacity and not aliased; a `*LogParser` comes from
+//! `log_parser_new` and is not yet freed. Each function's text says which
+//! arguments may be NULL.
+#![allow(clippy::missing_safety_doc)]
 
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};

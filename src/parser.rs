@@ -228,11 +228,11 @@ impl Parser {
         let end_of_input = flags & LOG_BATCH_END_OF_INPUT != 0;
         let skip_empty = flags & LOG_BATCH_SKIP_EMPTY != 0;
         let nf = self.field_count();
-        let max_lines = if nf == 0 {
-            lines.len()
-        } else {
-            lines.len().min(fields.len() / nf)
-        };
+        // A parser with no fields needs no span room.
+        let max_lines = fields
+            .len()
+            .checked_div(nf)
+            .map_or(lines.len(), |n| lines.len().min(n));
         let mut r = BatchResult::default();
         let mut start = 0usize;
         while start < buf.len() {

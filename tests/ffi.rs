@@ -278,7 +278,7 @@ fn field_count_name_and_index() {
             // Not UTF-8, a prefix, a name with a NUL in it.
             (b"\xff".as_ptr(), 1, Error::InvalidArgument.code()),
             (b"leve".as_ptr(), 4, Error::InvalidArgument.code()),
-            (b"level\0".as_ptr(), 6, Error::InvalidArgument.code()),
+            (c"level".as_ptr().cast(), 6, Error::InvalidArgument.code()),
         ];
         for (name, len, want) in cases {
             assert_eq!(log_parser_field_index(p, name, len), want, "{len}");

@@ -131,7 +131,7 @@ fn float_grammar(s: &str) -> bool {
         Some((a, b)) => digits(a) && digits(b),
         None => digits(mant),
     };
-    let exp_ok = exp.map_or(true, |e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    let exp_ok = exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
     mant_ok && exp_ok
 }
 

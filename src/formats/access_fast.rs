@@ -672,6 +672,9 @@ mod tests {
 
     const APACHE: &str = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#;
 
+    /// A `parse_range` with the mode fixed: (buf, start, end, out).
+    type ParseRange<'a> = dyn Fn(&[u8], usize, usize, &mut [Span]) -> Result<usize, Error> + 'a;
+
     fn reference(line: &[u8], mode: AccessMode) -> (Result<usize, Error>, Vec<Span>) {
         let mut out = [Span::ABSENT; 12];
         let r = access::parse(line, mode, &mut out);
@@ -689,10 +692,19 @@ mod tests {
             buf.extend_from_slice(line);
             buf.extend_from_slice(b"\n1.2.3.4 \"]\\ x\n");
             let shifted: Vec<Span> = want_spans.iter().map(|s| s.shifted(7)).collect();
-            let run = |name: &str, f: &dyn Fn(&[u8], usize, usize, &mut [Span]) -> Result<usize, Error>| {
+            let run = |name: &str, f: &ParseRange| {
                 let mut out = [Span::new(0, 0, 9); 12];
-                assert_eq!(f(line, 0, end, &mut out), want, "{name} {mode:?} {:?}", String::from_utf8_lossy(line));
-                assert_eq!(&out[..mode.field_count()], &want_spans[..], "{name} {mode:?}");
+                assert_eq!(
+                    f(line, 0, end, &mut out),
+                    want,
+                    "{name} {mode:?} {:?}",
+                    String::from_utf8_lossy(line)
+                );
+                assert_eq!(
+                    &out[..mode.field_count()],
+                    &want_spans[..],
+                    "{name} {mode:?}"
+                );
                 let mut out = [Span::new(0, 0, 9); 12];
                 assert_eq!(f(&buf, 7, 7 + end, &mut out), want, "{name} in buffer");
                 assert_eq!(&out[..mode.field_count()], &shifted[..], "{name} in buffer");

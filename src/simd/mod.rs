@@ -200,7 +200,7 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
         // caller's contract.
         unsafe { C::classify(B::load(padded.as_ptr())) }
     };
-    if len % 64 != 0 {
+    if !len.is_multiple_of(64) {
         m = C::truncate(m, (len % 64) as u32);
     }
     out[last].write(m);

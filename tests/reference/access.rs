@@ -30,7 +30,7 @@ pub fn parse(line: &[u8], mode: u8) -> Result<[Field; 12], ()> {
         }
     };
     // Three space-terminated non-empty words.
-    for k in 0..3 {
+    for word in f.iter_mut().take(3) {
         let s = i;
         while i < n && line[i] != b' ' {
             i += 1;
@@ -38,7 +38,7 @@ pub fn parse(line: &[u8], mode: u8) -> Result<[Field; 12], ()> {
         if i == n || i == s {
             return Err(());
         }
-        f[k] = dash(s, i, false);
+        *word = dash(s, i, false);
         i += 1;
     }
     // [time]
