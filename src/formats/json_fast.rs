@@ -713,48 +713,11 @@ mod x86 {
     use super::*;
     use crate::simd::{Avx2Block, Avx512Block, Sse2Block};
 
-    /// # Safety
-    /// SSE2 is baseline on x86_64: always safe to call.
-    #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn parse_sse2(
-        buf: &[u8],
-        start: usize,
-        end: usize,
-        paths: &JsonPaths,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with SSE2.
-        unsafe { parse_with::<Sse2Block>(buf, start, end, paths, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn parse_avx2(
-        buf: &[u8],
-        start: usize,
-        end: usize,
-        paths: &JsonPaths,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with AVX2 and the caller
-        // guarantees the CPU has it.
-        unsafe { parse_with::<Avx2Block>(buf, start, end, paths, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX-512F, AVX-512BW and AVX2.
-    #[target_feature(enable = "avx512f,avx512bw,avx2")]
-    pub(super) unsafe fn parse_avx512(
-        buf: &[u8],
-        start: usize,
-        end: usize,
-        paths: &JsonPaths,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with AVX-512BW and the caller
-        // guarantees the CPU has it.
-        unsafe { parse_with::<Avx512Block>(buf, start, end, paths, out) }
+    crate::simd::level_entries! {
+        parse_with(buf: &[u8], start: usize, end: usize, paths: &JsonPaths, out: &mut [Span]) -> Result<usize, Error>;
+        parse_sse2 = Sse2Block, "sse2";
+        parse_avx2 = Avx2Block, "avx2";
+        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2";
     }
 }
 
@@ -763,18 +726,9 @@ mod arm {
     use super::*;
     use crate::simd::NeonBlock;
 
-    /// # Safety
-    /// NEON is baseline on aarch64: always safe to call.
-    #[target_feature(enable = "neon")]
-    pub(super) unsafe fn parse_neon(
-        buf: &[u8],
-        start: usize,
-        end: usize,
-        paths: &JsonPaths,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with NEON, baseline on aarch64.
-        unsafe { parse_with::<NeonBlock>(buf, start, end, paths, out) }
+    crate::simd::level_entries! {
+        parse_with(buf: &[u8], start: usize, end: usize, paths: &JsonPaths, out: &mut [Span]) -> Result<usize, Error>;
+        parse_neon = NeonBlock, "neon";
     }
 }
 

@@ -502,42 +502,11 @@ mod x86 {
         }
     }
 
-    /// # Safety
-    /// SSE2 is baseline on x86_64: always safe to call.
-    #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn parse_sse2(
-        line: &[u8],
-        spec: &LogfmtSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with SSE2.
-        unsafe { parse_with::<Sse2>(line, spec, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn parse_avx2(
-        line: &[u8],
-        spec: &LogfmtSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with AVX2 and the caller
-        // guarantees the CPU has it.
-        unsafe { parse_with::<Avx2>(line, spec, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX-512F, AVX-512BW and AVX2.
-    #[target_feature(enable = "avx512f,avx512bw,avx2")]
-    pub(super) unsafe fn parse_avx512(
-        line: &[u8],
-        spec: &LogfmtSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with AVX-512BW and the caller
-        // guarantees the CPU has it.
-        unsafe { parse_with::<Avx512>(line, spec, out) }
+    crate::simd::level_entries! {
+        parse_with(line: &[u8], spec: &LogfmtSpec, out: &mut [Span]) -> Result<usize, Error>;
+        parse_sse2 = Sse2, "sse2";
+        parse_avx2 = Avx2, "avx2";
+        parse_avx512 = Avx512, "avx512f,avx512bw,avx2";
     }
 }
 
@@ -586,16 +555,9 @@ mod arm {
         }
     }
 
-    /// # Safety
-    /// NEON is baseline on aarch64: always safe to call.
-    #[target_feature(enable = "neon")]
-    pub(super) unsafe fn parse_neon(
-        line: &[u8],
-        spec: &LogfmtSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with NEON, baseline on aarch64.
-        unsafe { parse_with::<Neon>(line, spec, out) }
+    crate::simd::level_entries! {
+        parse_with(line: &[u8], spec: &LogfmtSpec, out: &mut [Span]) -> Result<usize, Error>;
+        parse_neon = Neon, "neon";
     }
 }
 

@@ -135,9 +135,12 @@ unsafe fn classify<'o, B: Block64>(
     // mask registers, a store-forwarding stall per block.
     let class_byte = |c: usize| bytes.get(c).or(bytes.first()).copied().unwrap_or(0);
     let classes: [u8; MAX_CLASSES] = std::array::from_fn(class_byte);
+    // A function, not a closure or `classes.map(..)`: those were not
+    // inlined into this function's target features, and the compares
+    // became calls.
     let masks_of = |block: B| {
         // SAFETY: target features: this function's contract.
-        classes.map(|b| unsafe { block.eq(b) })
+        unsafe { block_masks(block, classes) }
     };
     let whole = len / 64;
     for (k, slot) in out.iter_mut().enumerate().take(whole) {
@@ -172,6 +175,18 @@ unsafe fn classify<'o, B: Block64>(
     // whole < blocks (blocks <= whole + 1), so all of out[..blocks];
     // MaybeUninit<T> has T's layout.
     unsafe { &*(out as *const [MaybeUninit<Masks>] as *const [Masks]) }
+}
+
+/// The masks of one block for the classes' bytes.
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn block_masks<B: Block64>(block: B, classes: [u8; MAX_CLASSES]) -> Masks {
+    let [c0, c1, c2, c3] = classes;
+    // SAFETY: forwarded from this function's contract.
+    unsafe { [block.eq(c0), block.eq(c1), block.eq(c2), block.eq(c3)] }
 }
 
 /// The matcher over blocks of type `B`: the body every level instantiates.
@@ -224,41 +239,11 @@ mod x86 {
     use super::*;
     use crate::simd::{Avx2Block, Avx512Block, Sse2Block};
 
-    /// # Safety
-    /// SSE2 is baseline on x86_64: always safe to call.
-    #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn parse_sse2(
-        line: &[u8],
-        spec: &PatternSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: this function is compiled with SSE2.
-        unsafe { parse_with::<Sse2Block>(line, spec, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn parse_avx2(
-        line: &[u8],
-        spec: &PatternSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: compiled with AVX2; the caller guarantees the CPU has it.
-        unsafe { parse_with::<Avx2Block>(line, spec, out) }
-    }
-
-    /// # Safety
-    /// The CPU must have AVX-512F, AVX-512BW and AVX2.
-    #[target_feature(enable = "avx512f,avx512bw,avx2")]
-    pub(super) unsafe fn parse_avx512(
-        line: &[u8],
-        spec: &PatternSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: compiled with AVX-512BW; the caller guarantees the CPU
-        // has it.
-        unsafe { parse_with::<Avx512Block>(line, spec, out) }
+    crate::simd::level_entries! {
+        parse_with(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize, Error>;
+        parse_sse2 = Sse2Block, "sse2";
+        parse_avx2 = Avx2Block, "avx2";
+        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2";
     }
 }
 
@@ -267,16 +252,9 @@ mod arm {
     use super::*;
     use crate::simd::NeonBlock;
 
-    /// # Safety
-    /// NEON is baseline on aarch64: always safe to call.
-    #[target_feature(enable = "neon")]
-    pub(super) unsafe fn parse_neon(
-        line: &[u8],
-        spec: &PatternSpec,
-        out: &mut [Span],
-    ) -> Result<usize, Error> {
-        // SAFETY: compiled with NEON, baseline on aarch64.
-        unsafe { parse_with::<NeonBlock>(line, spec, out) }
+    crate::simd::level_entries! {
+        parse_with(line: &[u8], spec: &PatternSpec, out: &mut [Span]) -> Result<usize, Error>;
+        parse_neon = NeonBlock, "neon";
     }
 }
 

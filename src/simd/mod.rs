@@ -209,6 +209,42 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
     unsafe { &*(out as *const [MaybeUninit<C::Masks>] as *const [C::Masks]) }
 }
 
+/// A format's per-level entry points: for each `name = Type, "features"`,
+/// an `unsafe fn name(args) -> ret` compiled with those target features
+/// that runs `body::<Type>(args)`, the format's generic body instantiated
+/// for that level's block (or classifier) type. Each format invokes it
+/// inside its `mod x86` / `mod arm` and dispatches to the functions it
+/// makes once per line, from the cached [`level`].
+///
+/// The functions are `unsafe` to call: the CPU must have the features
+/// named (SSE2 and NEON are baseline on their architectures).
+macro_rules! level_entries {
+    (
+        $body:ident $params:tt -> $ret:ty;
+        $( $name:ident = $block:ty, $features:literal; )+
+    ) => {
+        $( $crate::simd::level_entries!(@one $body $params -> $ret; $name = $block, $features); )+
+    };
+    (
+        @one $body:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty;
+        $name:ident = $block:ty, $features:literal
+    ) => {
+        #[doc = concat!("`", stringify!($body), "` over `", stringify!($block),
+            "`, compiled with `", $features, "`.")]
+        ///
+        /// # Safety
+        ///
+        /// The CPU must have those target features.
+        #[target_feature(enable = $features)]
+        pub(super) unsafe fn $name($($arg: $ty),*) -> $ret {
+            // SAFETY: this function is compiled with the block's target
+            // features, and the caller guarantees the CPU has them.
+            unsafe { $body::<$block>($($arg),*) }
+        }
+    };
+}
+pub(crate) use level_entries;
+
 /// The first set bit of `select(masks[b])` at bit position `from` or
 /// later (positions count from the start of block 0), if any.
 #[inline(always)]
