@@ -19,9 +19,9 @@
 #      so a panic is a trap, which the Go side turns into ErrPanic before
 #      throwing the instance away. simd128 (WebAssembly 2.0's 128-bit SIMD,
 #      which wazero's compiler and interpreter implement) lets memchr use
-#      its wasm32 SIMD code: about a third faster on access logs. The
-#      crate's own src/simd/ has no wasm32 code and falls back to its
-#      scalar parsers. No debug info, registry paths remapped,
+#      its wasm32 SIMD code, and the crate's own engine its `simd128`
+#      level (src/simd/wasm32.rs, and logfmt's own classifier). No debug
+#      info, registry paths remapped,
 #      --locked: two builds of the same sources with the same rustc and
 #      wasm-opt give the same bytes.
 #   2. wasm-opt -Oz (binaryen; Debian's package is enough): the features are

@@ -131,6 +131,8 @@ unsafe fn parse_on(
         Level::Sse2 => unsafe { x86::parse_sse2(line, spec, out) },
         #[cfg(all(target_arch = "aarch64", not(miri)))]
         Level::Neon => unsafe { arm::parse_neon(line, spec, out) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+        Level::Simd128 => unsafe { parse_with::<wasm::Simd128>(line, spec, out) },
         _ => parse_reference(line, spec, out),
     }
 }
@@ -558,6 +560,43 @@ mod arm {
     crate::simd::level_entries! {
         parse_with(line: &[u8], spec: &LogfmtSpec, out: &mut [Span]) -> Result<usize, Error>;
         parse_neon = Neon, "neon";
+    }
+}
+
+/// The classifier for WebAssembly built with `simd128` (the Go module's
+/// no-cgo build): four `v128` per block. Wasm has no run-time detection:
+/// the module has the feature if this is compiled at all.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+mod wasm {
+    use super::*;
+    use std::arch::wasm32::*;
+
+    pub(super) struct Simd128;
+
+    impl Classify for Simd128 {
+        #[inline(always)]
+        unsafe fn classify(p: *const u8) -> Masks {
+            let mut m = Masks::default();
+            for k in 0..4 {
+                // SAFETY: the caller guarantees p..p+64 is readable;
+                // v128_load has no alignment requirement.
+                let v = unsafe { v128_load(p.add(16 * k) as *const v128) };
+                let sep = u8x16_le(v, u8x16_splat(0x20));
+                let ctl = u8x16_lt(v, u8x16_splat(0x20));
+                let q = u8x16_eq(v, u8x16_splat(b'"'));
+                let stop = v128_or(v128_or(sep, q), u8x16_eq(v, u8x16_splat(b'=')));
+                let quoted = v128_or(v128_or(ctl, q), u8x16_eq(v, u8x16_splat(b'\\')));
+                let mm = |x| u64::from(u8x16_bitmask(x));
+                let sh = 16 * k;
+                m.sep |= mm(sep) << sh;
+                m.stop |= mm(stop) << sh;
+                m.quoted |= mm(quoted) << sh;
+                // The bitmask is each byte's top bit: `v` itself gives the
+                // bytes >= 0x80.
+                m.key |= mm(v128_or(stop, v)) << sh;
+            }
+            m
+        }
     }
 }
 

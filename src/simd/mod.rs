@@ -218,6 +218,11 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
 ///
 /// The functions are `unsafe` to call: the CPU must have the features
 /// named (SSE2 and NEON are baseline on their architectures).
+// Unused where no format has a vector level to instantiate (Miri, wasm32).
+#[cfg_attr(
+    any(miri, not(any(target_arch = "x86_64", target_arch = "aarch64"))),
+    allow(unused_macros)
+)]
 macro_rules! level_entries {
     (
         $body:ident $params:tt -> $ret:ty;
@@ -243,6 +248,10 @@ macro_rules! level_entries {
         }
     };
 }
+#[cfg_attr(
+    any(miri, not(any(target_arch = "x86_64", target_arch = "aarch64"))),
+    allow(unused_imports)
+)]
 pub(crate) use level_entries;
 
 /// The first set bit of `select(masks[b])` at bit position `from` or
