@@ -1311,6 +1311,9 @@ fn check_value_fn<T: Copy + PartialEq + std::fmt::Debug>(
     bad_err: Error,
     empty_err: Error,
 ) {
+    // SAFETY: every pointer passed is a live slice's with its own length,
+    // or `&mut out` (a local T); `f` is one of the log_value_* functions,
+    // whose contract that is.
     unsafe {
         let mut out = sentinel;
         assert_eq!(f(good.as_ptr(), good.len(), &mut out), LOG_OK);
@@ -1410,6 +1413,8 @@ fn ffi_values() {
     );
 
     unsafe extern "C" fn rfc3164_2003(b: *const u8, n: usize, out: *mut i64) -> i32 {
+        // SAFETY: forwarded from this function's contract (the same as
+        // log_time_rfc3164's for these arguments).
         unsafe { log_time_rfc3164(b, n, 2003, out) }
     }
     check_value_fn(
@@ -1424,6 +1429,7 @@ fn ffi_values() {
     let mut out = SENTINEL_I64;
     let s = b"Oct  1 22:14:15";
     assert_eq!(
+        // SAFETY: `s` is a live byte string with its length; `out` a local.
         unsafe { log_time_rfc3164(s.as_ptr(), s.len(), 3000, &mut out) },
         Error::ValueOutOfRange.code()
     );
@@ -1437,6 +1443,9 @@ type UnescapeFn = unsafe extern "C" fn(*const u8, usize, *mut u8, usize, *mut us
 fn check_unescape_fn(f: UnescapeFn, raw: &[u8], want: &[u8], bad: Option<(&[u8], Error)>) {
     const FILL: u8 = 0xA5;
     const LEN: usize = 0xDEAD;
+    // SAFETY: every buffer passed is a live Vec or slice with its own
+    // length (or capacity, for outputs), and `&mut n` a local; `f` is one
+    // of the log_unescape_* functions, whose contract that is.
     unsafe {
         // Success: exactly want.len() bytes written, *out_len set.
         let mut out = vec![FILL; raw.len() + 4];
@@ -1570,6 +1579,8 @@ fn ffi_status_strings() {
         Error::ValueOutOfRange,
         Error::ValueBadTime,
     ] {
+        // SAFETY: log_status_str returns a static NUL-terminated string
+        // for every code.
         let s = unsafe { std::ffi::CStr::from_ptr(log_status_str(e.code())) };
         assert_eq!(s.to_str().unwrap(), e.message());
         assert!(e.message().starts_with("value: "));
