@@ -236,6 +236,40 @@ impl Parser {
         let mut r = BatchResult::default();
         let mut start = 0usize;
         while start < buf.len() {
+            // Access logs: find the line's end while classifying it (one
+            // pass over its bytes). Not where the slower path below must
+            // decide before parsing: skipping empty lines, a full output,
+            // offsets near the 32-bit limit.
+            if let Format::Access(mode) = &self.format {
+                if !skip_empty
+                    && r.lines < max_lines
+                    && start + 2 * crate::formats::access_fast::MAX_LINE_BYTES
+                        < crate::LOG_MAX_LINE_LEN
+                {
+                    let out = &mut fields[r.lines * nf..(r.lines + 1) * nf];
+                    if let Some((newline, parsed)) =
+                        access_fast::parse_next_line(buf, start, *mode, out)
+                    {
+                        let content_len = crate::strip_eol(&buf[start..newline + 1]).len();
+                        let status = match parsed {
+                            Ok(n) => n as i32,
+                            Err(e) => {
+                                r.errors += 1;
+                                e.code()
+                            }
+                        };
+                        lines[r.lines] = Line {
+                            off: start as u32,
+                            len: content_len as u32,
+                            status,
+                        };
+                        r.lines += 1;
+                        start = newline + 1;
+                        r.consumed = start;
+                        continue;
+                    }
+                }
+            }
             let (end, next) = match memchr::memchr(b'\n', &buf[start..]) {
                 Some(k) => (start + k + 1, start + k + 1),
                 None if end_of_input => (buf.len(), buf.len()),

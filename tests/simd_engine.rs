@@ -214,6 +214,34 @@ proptest! {
     }
 }
 
+/// The batch finds each line's end while classifying it: lines whose
+/// content, `\r` or `\n` falls on either side of a 64-byte boundary, and
+/// lines too long for that pass (over 1 KiB with the line ending), which
+/// take the memchr path, all agree with the reference.
+#[test]
+fn batch_lines_ending_at_block_boundaries_and_past_the_fast_limit() {
+    let line = |len: usize| {
+        let head = b"h - - [t] \"GET /";
+        let tail = b" HTTP/1.1\" 200 5 \"-\" \"ua\"";
+        let fill = len.saturating_sub(head.len() + tail.len()).max(1);
+        [&head[..], &vec![b'p'; fill], &tail[..]].concat()
+    };
+    let lens: Vec<usize> = [
+        62, 63, 64, 65, 126, 127, 128, 129, 1021, 1022, 1023, 1024, 1025, 1100,
+    ]
+    .into_iter()
+    .collect();
+    for crlf in [false, true] {
+        let lines: Vec<Vec<u8>> = lens.iter().map(|&n| line(n)).collect();
+        assert!(lines.iter().zip(&lens).all(|(l, &n)| l.len() == n));
+        check_batch(&lines, crlf).unwrap();
+        // Each length alone at the very end of a buffer.
+        for l in &lines {
+            check_batch(std::slice::from_ref(l), crlf).unwrap();
+        }
+    }
+}
+
 #[test]
 fn the_detected_level_is_the_best_available_unless_lowered() {
     let best = *available_levels().last().unwrap();

@@ -25,12 +25,17 @@ use super::access::{
     LOG_FIELD_STATUS, LOG_FIELD_TIME, LOG_FIELD_USER_AGENT,
 };
 use crate::error::Error;
-use crate::simd::{self, classify_range, next_bit, Block64, Classes, Level, ScalarBlock};
+use crate::simd::{
+    self, classify_at, classify_range, next_bit, Block64, Classes, Level, ScalarBlock,
+};
 use crate::span::{Span, LOG_FLAG_ESCAPED};
 
 /// Lines up to this many 64-byte blocks (1 KiB) are classified into a
 /// stack array; longer ones (rare in access logs) take the scalar parser.
 const MAX_BLOCKS: usize = 16;
+
+/// The longest line (with its line ending) the fast path classifies.
+pub(crate) const MAX_LINE_BYTES: usize = MAX_BLOCKS * 64;
 
 /// The classes the access-log walker jumps between.
 #[derive(Clone, Copy, Default)]
@@ -76,6 +81,49 @@ impl Classes for AccessClasses {
             space: m.space >> by,
             quote_or_backslash: m.quote_or_backslash >> by,
             close_bracket: m.close_bracket >> by,
+        }
+    }
+}
+
+/// [`AccessMasks`] and the newlines: what the batch classifies, finding
+/// a line's end in the same pass as its fields.
+#[derive(Clone, Copy, Default)]
+struct LineMasks {
+    access: AccessMasks,
+    newline: u64,
+}
+
+struct AccessLineClasses;
+
+impl Classes for AccessLineClasses {
+    type Masks = LineMasks;
+
+    #[inline(always)]
+    unsafe fn classify<B: Block64>(block: B) -> LineMasks {
+        // SAFETY: forwarded from this function's contract.
+        unsafe {
+            LineMasks {
+                access: AccessClasses::classify(block),
+                newline: block.eq(b'\n'),
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn truncate(m: LineMasks, keep: u32) -> LineMasks {
+        LineMasks {
+            access: AccessClasses::truncate(m.access, keep),
+            newline: m.newline & ((1u64 << keep) - 1),
+        }
+    }
+
+    const SHIFTS: bool = true;
+
+    #[inline(always)]
+    fn shift_down(m: LineMasks, by: u32) -> LineMasks {
+        LineMasks {
+            access: AccessClasses::shift_down(m.access, by),
+            newline: m.newline >> by,
         }
     }
 }
@@ -202,12 +250,140 @@ unsafe fn parse_with<B: Block64>(
     // masks holds MAX_BLOCKS >= ceil(len / 64); target features: this
     // function's contract.
     let masks = unsafe { classify_range::<AccessClasses, B>(buf, start, end, &mut masks) };
-    match walk_common_case(line, masks, start, mode, out) {
+    walk_line(line, masks, start, mode, out)
+}
+
+/// Stage 2 over a classified line: the common case, else the
+/// step-by-step walker.
+#[inline(always)]
+fn walk_line(
+    line: &[u8],
+    masks: &[AccessMasks],
+    base: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Result<usize, Error> {
+    match walk_common_case(line, masks, base, mode, out) {
         Some(n) => Ok(n),
         // Anything unusual (an escape, an error): the step-by-step walker,
         // which writes every span again and names the error exactly.
-        None => walk(line, masks, start, mode, out),
+        None => walk(line, masks, base, mode, out),
     }
+}
+
+/// For the batch: the line starting at `buf[start]`, found and parsed in
+/// one pass. Classifies 64-byte blocks from `start` (newlines too) until
+/// one holds a `\n`, then walks the line's content (without its `\n` or
+/// `\r\n`) as [`parse_range`] would, spans relative to `buf`, all absent on
+/// error. Returns the newline's index and the result; `None`, having
+/// written nothing, when no `\n` comes within [`MAX_BLOCKS`] blocks (or
+/// the CPU has no vector level): the caller then finds the end with
+/// memchr and calls [`parse_range`]. A separate newline search would
+/// read every byte twice, and its loop's exit is one more branch per
+/// line that follows the data.
+#[inline]
+pub(crate) fn parse_next_line(
+    buf: &[u8],
+    start: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Option<(usize, Result<usize, Error>)> {
+    // SAFETY: `level()` only returns levels `is_available` accepted.
+    unsafe { parse_next_line_on(simd::level(), buf, start, mode, out) }
+}
+
+/// [`parse_next_line`] at a given level.
+///
+/// # Safety
+///
+/// `simd::is_available(level)` must hold.
+unsafe fn parse_next_line_on(
+    level: Level,
+    buf: &[u8],
+    start: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Option<(usize, Result<usize, Error>)> {
+    let out = &mut out[..mode.field_count()];
+    // SAFETY (each arm): the CPU has the level (this function's
+    // contract); the arms exist only on the architectures they are for.
+    let r = match level {
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx512 => unsafe { x86::next_line_avx512(buf, start, mode, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Avx2 => unsafe { x86::next_line_avx2(buf, start, mode, out) },
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        Level::Sse2 => unsafe { x86::next_line_sse2(buf, start, mode, out) },
+        #[cfg(all(target_arch = "aarch64", not(miri)))]
+        Level::Neon => unsafe { arm::next_line_neon(buf, start, mode, out) },
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(miri)))]
+        Level::Simd128 => unsafe {
+            next_line_with::<crate::simd::Simd128Block>(buf, start, mode, out)
+        },
+        _ => None,
+    };
+    if let Some((_, Err(_))) = r {
+        out.fill(Span::ABSENT);
+    }
+    r
+}
+
+/// [`parse_next_line`]'s body over blocks of type `B`.
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn next_line_with<B: Block64>(
+    buf: &[u8],
+    start: usize,
+    mode: AccessMode,
+    out: &mut [Span],
+) -> Option<(usize, Result<usize, Error>)> {
+    let mut masks = [MaybeUninit::<AccessMasks>::uninit(); MAX_BLOCKS];
+    let mut blocks = 0;
+    let newline = loop {
+        let from = start + 64 * blocks;
+        if from >= buf.len() || blocks == MAX_BLOCKS {
+            return None;
+        }
+        // SAFETY: from < buf.len(); target features: this function's
+        // contract.
+        let m = unsafe { classify_at::<AccessLineClasses, B>(buf, from) };
+        masks[blocks].write(m.access);
+        blocks += 1;
+        if m.newline != 0 {
+            break from + m.newline.trailing_zeros() as usize;
+        }
+    };
+    // The content: without the `\n`, and a `\r` before it (strip_eol).
+    let end = if newline > start && buf[newline - 1] == b'\r' {
+        newline - 1
+    } else {
+        newline
+    };
+    let len = end - start;
+    if len == 0 {
+        return Some((newline, Err(Error::EmptyLine)));
+    }
+    // The content's blocks (the `\r\n` may have begun a block of its own),
+    // its last one cut at its end (the classes have no `\r` or `\n`, but
+    // the next line's bytes may follow in the same block).
+    let used = len.div_ceil(64);
+    debug_assert!(used <= blocks);
+    // SAFETY: masks[..blocks] were written by the loop, and used <= blocks
+    // (the newline is in block blocks - 1, at or after the content's end);
+    // MaybeUninit<T> has T's layout.
+    let masks = unsafe {
+        &mut *(&mut masks[..used] as *mut [MaybeUninit<AccessMasks>] as *mut [AccessMasks])
+    };
+    if !len.is_multiple_of(64) {
+        masks[used - 1] = AccessClasses::truncate(masks[used - 1], (len % 64) as u32);
+    }
+    Some((
+        newline,
+        walk_line(&buf[start..end], masks, start, mode, out),
+    ))
 }
 
 /// Test-only: the walker over [`ScalarBlock`], which needs no target
@@ -283,8 +459,15 @@ mod x86 {
     crate::simd::level_entries! {
         parse_with(buf: &[u8], start: usize, end: usize, mode: AccessMode, out: &mut [Span]) -> Result<usize, Error>;
         parse_sse2 = Sse2Block, "sse2";
-        parse_avx2 = Avx2Block, "avx2";
-        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2";
+        parse_avx2 = Avx2Block, "avx2,bmi1,bmi2,lzcnt,popcnt";
+        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2,bmi1,bmi2,lzcnt,popcnt";
+    }
+
+    crate::simd::level_entries! {
+        next_line_with(buf: &[u8], start: usize, mode: AccessMode, out: &mut [Span]) -> Option<(usize, Result<usize, Error>)>;
+        next_line_sse2 = Sse2Block, "sse2";
+        next_line_avx2 = Avx2Block, "avx2,bmi1,bmi2,lzcnt,popcnt";
+        next_line_avx512 = Avx512Block, "avx512f,avx512bw,avx2,bmi1,bmi2,lzcnt,popcnt";
     }
 }
 
@@ -296,6 +479,11 @@ mod arm {
     crate::simd::level_entries! {
         parse_with(buf: &[u8], start: usize, end: usize, mode: AccessMode, out: &mut [Span]) -> Result<usize, Error>;
         parse_neon = NeonBlock, "neon";
+    }
+
+    crate::simd::level_entries! {
+        next_line_with(buf: &[u8], start: usize, mode: AccessMode, out: &mut [Span]) -> Option<(usize, Result<usize, Error>)>;
+        next_line_neon = NeonBlock, "neon";
     }
 }
 
@@ -372,7 +560,7 @@ fn walk_common_case(
     let (re, rflags) = close_quote(rs)?;
     out[LOG_FIELD_REQUEST] = dash_or_span(line, base, rs, re, rflags, &mut absent);
     let parts = if out[LOG_FIELD_REQUEST].is_present() {
-        split_request(line, m, base, rs, re, rflags != 0)
+        split_request_window(line, m, base, rs, re, rflags != 0)
     } else {
         [Span::ABSENT; 3]
     };
@@ -389,13 +577,18 @@ fn walk_common_case(
     }
     out[LOG_FIELD_STATUS] = Span::new(base + s, base + s + 3, 0);
     // %b: digits or `-`, up to the next space or the end of the line.
+    // At most 8 bytes here, checked in one word: a loop over them would
+    // end after 1 to 8 steps as the data says, a branch the predictor
+    // misses on a real log.
     let bs = s + 4;
     let be = space(bs);
-    let bytes = &line[bs..be.unwrap_or(line.len())];
-    if !(bytes == b"-" || (!bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit))) {
+    let bytes_len = be.unwrap_or(line.len()).wrapping_sub(bs);
+    let bytes = load8(line, bs);
+    let dash = (bytes_len == 1) & (bytes as u8 == b'-');
+    if !((bytes_len.wrapping_sub(1) < 8) & (dash | all_digits(bytes, bytes_len))) {
         return None;
     }
-    out[LOG_FIELD_BODY_BYTES] = dash_or_span(line, base, bs, bs + bytes.len(), 0, &mut absent);
+    out[LOG_FIELD_BODY_BYTES] = dash_or_span(line, base, bs, bs + bytes_len, 0, &mut absent);
     let Some(be) = be else {
         // The line ends after %b: the common format.
         return match mode {
@@ -428,6 +621,97 @@ fn walk_common_case(
     out[LOG_FIELD_REFERER] = dash_or_span(line, base, fs, fe, fflags, &mut absent);
     out[LOG_FIELD_USER_AGENT] = dash_or_span(line, base, us, ue, uflags, &mut absent);
     Some(nf - absent)
+}
+
+/// The first 8 bytes of `line` from `at`, little-endian, zeros past the
+/// end (which none of the checks accept where a byte is needed).
+#[inline(always)]
+fn load8(line: &[u8], at: usize) -> u64 {
+    match line.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or_default()),
+        None => {
+            let mut b = [0u8; 8];
+            let rest = line.get(at..).unwrap_or_default();
+            b[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(b)
+        }
+    }
+}
+
+/// The low `n` bytes of a `u64` (`n` of 1..=8; larger is all of them, 0
+/// too: callers check the length separately).
+#[inline(always)]
+fn lanes(n: usize) -> u64 {
+    u64::MAX >> ((64 - 8 * n.min(8)) & 63)
+}
+
+/// Whether the low `n` bytes of `x` are ASCII digits.
+#[inline(always)]
+fn all_digits(x: u64, n: usize) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    let t = x ^ 0x3030_3030_3030_3030;
+    // High nibble 3, and low nibble + 6 still below 0x10.
+    let bad = (t & HIGH) | (((t & !HIGH) + 0x0606_0606_0606_0606) & HIGH);
+    bad & lanes(n) == 0
+}
+
+/// Whether the low `n` bytes of `x` are `A`-`Z` (every common method;
+/// other tokens take the general split).
+#[inline(always)]
+fn all_upper(x: u64, n: usize) -> bool {
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let lanes = lanes(n);
+    // For bytes below 0x80 neither sum carries into the next byte: its
+    // top bit says b >= 'A' (b + 0x3F) and b > 'Z' (b + 0x25).
+    let ge_a = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F);
+    let gt_z = x.wrapping_add(0x2525_2525_2525_2525);
+    (x & TOP & lanes) == 0 && (ge_a & !gt_z & TOP & lanes) == TOP & lanes
+}
+
+/// The 64 bits of `select(m)` from bit position `from` on (zeros past the
+/// last block).
+#[inline(always)]
+fn window64(m: &[AccessMasks], from: usize, select: impl Fn(&AccessMasks) -> u64) -> u64 {
+    let b = from / 64;
+    let lo = m.get(b).map_or(0, &select) as u128;
+    let hi = m.get(b + 1).map_or(0, &select) as u128;
+    ((hi << 64 | lo) >> (from % 64)) as u64
+}
+
+/// [`split_request`] for the usual request (`METHOD SP TARGET SP HTTP/d.d`,
+/// at most 64 bytes, an upper-case method, no escapes) from one window of
+/// the space mask: no loop over its bytes. Anything else takes
+/// [`split_request`].
+#[inline(always)]
+fn split_request_window(
+    line: &[u8],
+    m: &[AccessMasks],
+    base: usize,
+    start: usize,
+    end: usize,
+    escaped: bool,
+) -> [Span; 3] {
+    let len = end - start;
+    if len <= 64 && !escaped {
+        let spaces = window64(m, start, |x| x.space) & ((1u128 << len) - 1) as u64;
+        if spaces.count_ones() == 2 {
+            let sp1 = start + spaces.trailing_zeros() as usize;
+            let sp2 = start + 63 - spaces.leading_zeros() as usize;
+            let method_len = sp1 - start;
+            if (method_len.wrapping_sub(1) < 8)
+                & all_upper(load8(line, start), method_len)
+                & (sp2 > sp1 + 1)
+                & is_http_1x_2x(&line[sp2 + 1..end])
+            {
+                return [
+                    Span::new(base + start, base + sp1, 0),
+                    Span::new(base + sp1 + 1, base + sp2, 0),
+                    Span::new(base + sp2 + 1, base + end, 0),
+                ];
+            }
+        }
+    }
+    split_request(line, m, base, start, end, escaped)
 }
 
 /// Stage 2: `access::parse_inner`, step for step, over the masks of
@@ -680,6 +964,18 @@ mod tests {
             APACHE.to_string(),
             r#"1.2.3.4 - - [t] "GET /a\"b HTTP/1.1" 200 1 "-" "x \"q\" \\ y""#.to_string(),
             "::1 - - [10/Oct/2000:13:55:36 -0700] \"POST /x HTTP/2.0\" 201 -".to_string(),
+            // Requests the one-window split hands to the general one: a
+            // lower-case or 9-byte method, a short protocol, a target with
+            // a space, and requests of 64 and 65 bytes.
+            r#"h - - [t] "get /x HTTP/1.1" 200 1 "-" "-""#.to_string(),
+            r#"h - - [t] "PROPPATCH /x HTTP/1.1" 200 1 "-" "-""#.to_string(),
+            r#"h - - [t] "M-SEARCH * HTTP/1" 200 1 "-" "-""#.to_string(),
+            r#"h - - [t] "GET /a b HTTP/1.1" 200 1 "-" "-""#.to_string(),
+            format!(r#"h - - [t] "GET /{} HTTP/1.1" 200 1 "-" "-""#, "x".repeat(50)),
+            format!(r#"h - - [t] "GET /{} HTTP/1.1" 200 1 "-" "-""#, "x".repeat(51)),
+            // A body size of 8 digits and of 9.
+            r#"h - - [t] "GET / HTTP/1.1" 200 12345678 "-" "-""#.to_string(),
+            r#"h - - [t] "GET / HTTP/1.1" 200 123456789 "-" "-""#.to_string(),
             // Fields crossing 64-byte block boundaries at several phases.
             format!(
                 "10.0.0.1 - - [01/Jan/2024:00:00:00 +0000] \"GET /{} HTTP/1.1\" 200 5 \"{}\" \"{}\"",
@@ -781,6 +1077,107 @@ mod tests {
                 String::from_utf8_lossy(line)
             );
             assert_eq!(&out[..], &want_spans[..]);
+        }
+    }
+
+    proptest::proptest! {
+        #[cfg_attr(miri, ignore = "safe code; proptest needs the file system")]
+        #[test]
+        fn swar_checks_are_the_byte_loops(bytes: [u8; 8], n in 1usize..=8) {
+            let x = u64::from_le_bytes(bytes);
+            proptest::prop_assert_eq!(all_digits(x, n), bytes[..n].iter().all(u8::is_ascii_digit));
+            proptest::prop_assert_eq!(all_upper(x, n), bytes[..n].iter().all(u8::is_ascii_uppercase));
+        }
+
+        #[cfg_attr(miri, ignore = "safe code; proptest needs the file system")]
+        #[test]
+        fn window64_is_the_bits_from_a_position(
+            words in proptest::collection::vec(proptest::num::u64::ANY, 1..5),
+            from in 0usize..320,
+        ) {
+            let m: Vec<AccessMasks> = words
+                .iter()
+                .map(|&w| AccessMasks { space: w, ..Default::default() })
+                .collect();
+            let bit = |i: usize| words.get(i / 64).map_or(0, |w| (w >> (i % 64)) & 1);
+            let want = (0..64).fold(0u64, |acc, k| acc | bit(from + k) << k);
+            proptest::prop_assert_eq!(window64(&m, from, |x| x.space), want);
+        }
+    }
+
+    /// The batch's one-pass line finder, at every level and over
+    /// [`ScalarBlock`], against memchr plus [`parse_range_at`]: every
+    /// start of buffers whose lines end at and around block boundaries,
+    /// with `\n` and `\r\n`, with and without a last newline, and with a
+    /// line too long for it.
+    #[test]
+    fn next_line_finds_the_end_and_parses_as_parse_range_does() {
+        let mut buf = Vec::new();
+        for (k, n) in [
+            1usize, 40, 62, 63, 64, 65, 127, 128, 129, 1022, 1023, 1024, 1030,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let head = b"h - - [t] \"GET /";
+            let tail = b" HTTP/1.1\" 200 5 \"-\" \"u\"";
+            let mut l = [&head[..], &vec![b'p'; n], &tail[..]].concat();
+            l.truncate(n.max(1));
+            buf.extend_from_slice(&l);
+            buf.extend_from_slice(if k % 2 == 0 { b"\n" } else { b"\r\n" });
+        }
+        buf.extend_from_slice(b"\n\r\nno newline at the end");
+        let mode = AccessMode::Either;
+        type NextLine<'a> =
+            dyn Fn(&[u8], usize, &mut [Span]) -> Option<(usize, Result<usize, Error>)> + 'a;
+        let check = |name: &str, next: &NextLine, level: Option<Level>| {
+            for cut in [buf.len(), buf.len() - 25] {
+                let buf = &buf[..cut];
+                // Miri interprets every instruction: a sample of the starts.
+                for start in (0..buf.len()).step_by(if cfg!(miri) { 37 } else { 1 }) {
+                    let mut got = [Span::new(0, 0, 9); 12];
+                    let r = next(buf, start, &mut got);
+                    let Some(nl) = memchr(b'\n', &buf[start..]).map(|k| start + k) else {
+                        assert_eq!(r, None, "{name} at {start}: no newline");
+                        assert!(got.iter().all(|s| *s == Span::new(0, 0, 9)));
+                        continue;
+                    };
+                    if nl + 1 - start > MAX_LINE_BYTES {
+                        assert_eq!(r, None, "{name} at {start}: too long");
+                        continue;
+                    }
+                    let end = start + crate::strip_eol(&buf[start..nl + 1]).len();
+                    let mut want = [Span::new(0, 0, 9); 12];
+                    let w = match level {
+                        Some(level) => parse_range_at(level, buf, start, end, mode, &mut want),
+                        None => parse_range_portable(buf, start, end, mode, &mut want),
+                    };
+                    assert_eq!(r, Some((nl, w)), "{name} at {start}");
+                    assert_eq!(got, want, "{name} at {start}");
+                }
+            }
+        };
+        check(
+            "portable",
+            &|b, s, o| {
+                let o = &mut o[..mode.field_count()];
+                // SAFETY: ScalarBlock has no target features.
+                let r = unsafe { next_line_with::<ScalarBlock>(b, s, mode, o) };
+                if let Some((_, Err(_))) = r {
+                    o.fill(Span::ABSENT);
+                }
+                r
+            },
+            None,
+        );
+        for level in available_levels() {
+            if level == Level::Fallback {
+                continue;
+            }
+            // SAFETY: available_levels() only lists levels this CPU has.
+            let next =
+                |b: &[u8], s, o: &mut [Span]| unsafe { parse_next_line_on(level, b, s, mode, o) };
+            check(level.name(), &next, Some(level));
         }
     }
 }

@@ -716,8 +716,8 @@ mod x86 {
     crate::simd::level_entries! {
         parse_with(buf: &[u8], start: usize, end: usize, paths: &JsonPaths, out: &mut [Span]) -> Result<usize, Error>;
         parse_sse2 = Sse2Block, "sse2";
-        parse_avx2 = Avx2Block, "avx2";
-        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2";
+        parse_avx2 = Avx2Block, "avx2,bmi1,bmi2,lzcnt,popcnt";
+        parse_avx512 = Avx512Block, "avx512f,avx512bw,avx2,bmi1,bmi2,lzcnt,popcnt";
     }
 }
 

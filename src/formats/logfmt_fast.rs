@@ -507,8 +507,8 @@ mod x86 {
     crate::simd::level_entries! {
         parse_with(line: &[u8], spec: &LogfmtSpec, out: &mut [Span]) -> Result<usize, Error>;
         parse_sse2 = Sse2, "sse2";
-        parse_avx2 = Avx2, "avx2";
-        parse_avx512 = Avx512, "avx512f,avx512bw,avx2";
+        parse_avx2 = Avx2, "avx2,bmi1,bmi2,lzcnt,popcnt";
+        parse_avx512 = Avx512, "avx512f,avx512bw,avx2,bmi1,bmi2,lzcnt,popcnt";
     }
 }
 

@@ -209,6 +209,41 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
     unsafe { &*(out as *const [MaybeUninit<C::Masks>] as *const [C::Masks]) }
 }
 
+/// The masks of the 64 bytes of `buf` from `from`, for a block that may
+/// cross the end of `buf`: bits for bytes at or past `buf.len()` are clear.
+/// (Where [`classify_range`] needs to know a line's end first, this lets
+/// a walker find the end, a newline, while classifying.)
+///
+/// # Safety
+///
+/// The CPU must have `B`'s target features. (`from < buf.len()` is
+/// checked: a violation panics.)
+#[inline(always)]
+pub(crate) unsafe fn classify_at<C: Classes, B: Block64>(buf: &[u8], from: usize) -> C::Masks {
+    assert!(from < buf.len());
+    if from + 64 <= buf.len() {
+        // SAFETY: from + 64 <= buf.len(); target features: the caller's
+        // contract.
+        return unsafe { C::classify(B::load(buf.as_ptr().add(from))) };
+    }
+    let keep = (buf.len() - from) as u32;
+    let m = if C::SHIFTS && buf.len() >= 64 {
+        // As in classify_range: the buffer's last 64 bytes, moved down.
+        let tail = buf.len() - 64;
+        // SAFETY: tail + 64 == buf.len(); target features: the caller's
+        // contract.
+        let m = unsafe { C::classify(B::load(buf.as_ptr().add(tail))) };
+        C::shift_down(m, (from - tail) as u32)
+    } else {
+        let mut padded = [0u8; 64];
+        padded[..buf.len() - from].copy_from_slice(&buf[from..]);
+        // SAFETY: `padded` is 64 readable bytes; target features: the
+        // caller's contract.
+        unsafe { C::classify(B::load(padded.as_ptr())) }
+    };
+    C::truncate(m, keep)
+}
+
 /// A format's per-level entry points: for each `name = Type, "features"`,
 /// an `unsafe fn name(args) -> ret` compiled with those target features
 /// that runs `body::<Type>(args)`, the format's generic body instantiated
@@ -342,12 +377,12 @@ pub fn is_available(level: Level) -> bool {
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         Level::Sse2 => true,
         #[cfg(all(target_arch = "x86_64", not(miri)))]
-        Level::Avx2 => std::is_x86_feature_detected!("avx2"),
+        Level::Avx2 => has_avx2_and_bit_ops(),
         #[cfg(all(target_arch = "x86_64", not(miri)))]
         Level::Avx512 => {
             std::is_x86_feature_detected!("avx512f")
                 && std::is_x86_feature_detected!("avx512bw")
-                && std::is_x86_feature_detected!("avx2")
+                && has_avx2_and_bit_ops()
         }
         #[cfg(all(target_arch = "aarch64", not(miri)))]
         Level::Neon => true,
@@ -356,6 +391,19 @@ pub fn is_available(level: Level) -> bool {
         #[allow(unreachable_patterns)]
         _ => false,
     }
+}
+
+/// AVX2 and the scalar bit instructions every AVX2 CPU has (Haswell and
+/// Zen on): the walkers are `trailing_zeros`, `count_ones` and
+/// `x & (x - 1)` on masks, one instruction each with these, a sequence
+/// each without.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+fn has_avx2_and_bit_ops() -> bool {
+    std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("bmi2")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
 }
 
 /// Every level this CPU can run, best last. `Fallback` is always there.
