@@ -152,6 +152,9 @@ fn check_batch(lines: &[Vec<u8>], crlf: bool) -> Result<(), TestCaseError> {
     let mut spans = vec![Span::ABSENT; lines.len() * LOG_FAST_FIELDS];
     let r = p.parse_batch(&buf, true, &mut out_lines, &mut spans);
     prop_assert_eq!(r.lines, lines.len());
+    if !lines.iter().any(|l| l.contains(&b'\n')) {
+        prop_assert_eq!(r.consumed, buf.len());
+    }
     for (k, l) in lines.iter().enumerate() {
         // A line holding a newline of its own is more than one line.
         if l.contains(&b'\n') {
@@ -159,9 +162,21 @@ fn check_batch(lines: &[Vec<u8>], crlf: bool) -> Result<(), TestCaseError> {
         }
         // With its line ending, as the batch sees it (a line ending in
         // `\r` followed by `\n` is a `\r\n` line).
-        let (want, want_spans) = run(Some(Level::Fallback), &[&l[..], sep].concat());
+        let raw = [&l[..], sep].concat();
+        let (want, want_spans) = run(Some(Level::Fallback), &raw);
         let status = want.map(|n| n as i32).unwrap_or_else(|e| e.code());
         prop_assert_eq!(out_lines[k].status, status, "line {}", k);
+        let content = raw
+            .strip_suffix(b"\r\n")
+            .or_else(|| raw.strip_suffix(b"\n"))
+            .unwrap_or(&raw);
+        prop_assert_eq!(out_lines[k].off as usize, starts[k], "line {} offset", k);
+        prop_assert_eq!(
+            out_lines[k].len as usize,
+            content.len(),
+            "line {} length",
+            k
+        );
         for (f, s) in want_spans.iter().enumerate() {
             let want = if s.is_present() {
                 Span {

@@ -13,8 +13,8 @@
 //!
 //! | level | block | where |
 //! |---|---|---|
-//! | `Avx512` | one `__m512i`, `vpcmpeqb` into a mask register | x86_64 with AVX-512BW, detected at run time |
-//! | `Avx2` | two `__m256i` | x86_64 with AVX2, detected at run time |
+//! | `Avx512` | one `__m512i`, `vpcmpeqb` into a mask register | x86_64 with AVX-512BW and what `Avx2` needs, detected at run time |
+//! | `Avx2` | two `__m256i` | x86_64 with AVX2, BMI1/2, LZCNT and POPCNT (all AVX2 CPUs have them), detected at run time |
 //! | `Sse2` | four `__m128i` | every x86_64 |
 //! | `Neon` | four `uint8x16_t` | every aarch64 |
 //! | `Simd128` | four `v128` | wasm32 built with `+simd128` (the Go module's no-cgo build) |
