@@ -179,27 +179,9 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
     // and then truncating it in memory made a wide load of narrow stores,
     // which the CPU cannot forward (a stall of a dozen cycles per line).
     let from = start + 64 * last;
-    let mut m = if from + 64 <= buf.len() {
-        // SAFETY: from + 64 <= buf.len(); target features: the caller's
-        // contract.
-        unsafe { C::classify(B::load(buf.as_ptr().add(from))) }
-    } else if C::SHIFTS && buf.len() >= 64 {
-        // Classify the buffer's last 64 bytes, which start `by` bytes
-        // before `from` (0 < by < 64, as from + 64 > buf.len() > from),
-        // and move the bits down to the last block's positions.
-        let tail = buf.len() - 64;
-        // SAFETY: tail + 64 == buf.len(), so the 64 bytes are inside `buf`;
-        // target features: the caller's contract.
-        let m = unsafe { C::classify(B::load(buf.as_ptr().add(tail))) };
-        C::shift_down(m, (from - tail) as u32)
-    } else {
-        // Too short for that: pad a copy.
-        let mut padded = [0u8; 64];
-        padded[..buf.len() - from].copy_from_slice(&buf[from..]);
-        // SAFETY: `padded` is 64 readable bytes; target features: the
-        // caller's contract.
-        unsafe { C::classify(B::load(padded.as_ptr())) }
-    };
+    // SAFETY: from < end <= buf.len() (the last block is not empty);
+    // target features: the caller's contract.
+    let mut m = unsafe { classify_block_at::<C, B>(buf, from) };
     if !len.is_multiple_of(64) {
         m = C::truncate(m, (len % 64) as u32);
     }
@@ -221,27 +203,46 @@ pub(crate) unsafe fn classify_range<'o, C: Classes, B: Block64>(
 #[inline(always)]
 pub(crate) unsafe fn classify_at<C: Classes, B: Block64>(buf: &[u8], from: usize) -> C::Masks {
     assert!(from < buf.len());
+    // SAFETY: from < buf.len(); target features: the caller's contract.
+    let m = unsafe { classify_block_at::<C, B>(buf, from) };
+    if from + 64 <= buf.len() {
+        m
+    } else {
+        C::truncate(m, (buf.len() - from) as u32)
+    }
+}
+
+/// The masks of the 64 bytes at `from`, which may cross the end of `buf`.
+/// Past the end the bits are not meaningful (a padded copy's zero bytes
+/// are classified too): callers truncate.
+///
+/// # Safety
+///
+/// `from < buf.len()`, and the CPU must have `B`'s target features.
+#[inline(always)]
+unsafe fn classify_block_at<C: Classes, B: Block64>(buf: &[u8], from: usize) -> C::Masks {
     if from + 64 <= buf.len() {
         // SAFETY: from + 64 <= buf.len(); target features: the caller's
         // contract.
-        return unsafe { C::classify(B::load(buf.as_ptr().add(from))) };
-    }
-    let keep = (buf.len() - from) as u32;
-    let m = if C::SHIFTS && buf.len() >= 64 {
-        // As in classify_range: the buffer's last 64 bytes, moved down.
+        unsafe { C::classify(B::load(buf.as_ptr().add(from))) }
+    } else if C::SHIFTS && buf.len() >= 64 {
+        // Classify the buffer's last 64 bytes, which start `by` bytes
+        // before `from` (0 < by < 64, as from + 64 > buf.len() > from),
+        // and move the bits down to the block's positions.
         let tail = buf.len() - 64;
-        // SAFETY: tail + 64 == buf.len(); target features: the caller's
-        // contract.
+        // SAFETY: tail + 64 == buf.len(), so the 64 bytes are inside `buf`;
+        // target features: the caller's contract.
         let m = unsafe { C::classify(B::load(buf.as_ptr().add(tail))) };
         C::shift_down(m, (from - tail) as u32)
     } else {
+        // Too short for that: pad a copy (from < buf.len(): the caller's
+        // contract, so the slice below is in bounds).
         let mut padded = [0u8; 64];
         padded[..buf.len() - from].copy_from_slice(&buf[from..]);
         // SAFETY: `padded` is 64 readable bytes; target features: the
         // caller's contract.
         unsafe { C::classify(B::load(padded.as_ptr())) }
-    };
-    C::truncate(m, keep)
+    }
 }
 
 /// A format's per-level entry points: for each `name = Type, "features"`,
