@@ -858,7 +858,10 @@ func main() {
 		p("## Two goroutines on two cores vs one (Go, `b.RunParallel`, `-cpu 1,2`)\n\n")
 		p("ns/line is wall time per line over all goroutines, so perfect scaling halves it. Each goroutine\n")
 		p("has its own Batch (one shared, immutable Parser) or its own peer state. Both CPUs are in use, so\n")
-		p("this is where the shared machine's other load shows most.\n\n")
+		p("this is where the shared machine's other load shows most. The 1- and 2-goroutine runs are\n")
+		p("seconds apart, and this VM's speed drifts by tens of percent over seconds: `scripts/scaling.sh`\n")
+		p("measures the same scaling interleaved round by round, next to the machine's own ceiling (README,\n")
+		p("\"Two threads\").\n\n")
 		if l := stepLoad["go-parallel"]; l > 1 {
 			p("**During this step the load average was %.2f on 2 CPUs: the second core was busy with other\n", l)
 			p("work, so the 2-goroutine column cannot show the scaling (re-run on an idle machine).**\n\n")
