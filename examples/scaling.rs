@@ -1,5 +1,5 @@
 //! The Rust side of `scripts/scaling.sh`: does a parse scale to two
-//! threads, and is the machine's second CPU a core of its own?
+//! threads, and how well does this machine itself scale?
 //!
 //! ```text
 //! cargo run --release --example scaling -- scale FILE SPEC [BYTES] [ROUNDS]
