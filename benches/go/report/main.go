@@ -141,16 +141,27 @@ func num(m map[string]any, k string) float64 {
 // ---------------------------------------------------------------- rust
 
 type criterionBench struct {
-	FullID string `json:"full_id"`
+	FullID     string `json:"full_id"`
+	Throughput struct {
+		Bytes int `json:"Bytes"`
+	} `json:"throughput"`
 }
 type criterionSample struct {
 	Iters []float64 `json:"iters"`
 	Times []float64 `json:"times"`
 }
 
-// criterionTimes: full_id -> ns per iteration of each sample.
-func criterionTimes(dir string) map[string][]float64 {
-	res := map[string][]float64{}
+// criterionResult is one bench's ns per iteration of each sample, and the
+// bytes an iteration parsed (its throughput), which says which corpus it
+// ran on.
+type criterionResult struct {
+	perIter []float64
+	bytes   int
+}
+
+// criterionTimes: full_id -> its result.
+func criterionTimes(dir string) map[string]criterionResult {
+	res := map[string]criterionResult{}
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.Name() != "benchmark.json" || filepath.Base(filepath.Dir(p)) != "new" {
 			return nil
@@ -164,7 +175,7 @@ func criterionTimes(dir string) map[string][]float64 {
 		for i := range s.Times {
 			per = append(per, s.Times[i]/s.Iters[i])
 		}
-		res[b.FullID] = per
+		res[b.FullID] = criterionResult{per, b.Throughput.Bytes}
 		return nil
 	})
 	return res
@@ -181,17 +192,32 @@ func readJSON(path string, v any) error {
 func rustRows() ([]*Row, error) {
 	times := criterionTimes(filepath.Join(*root, "target", "criterion"))
 	var rows []*Row
+	var stale []string
 	err := readJSONL(filepath.Join(*in, "rust-meta.jsonl"), func(m map[string]any) {
 		r := &Row{Lang: "rust", Job: str(m, "job"), Impl: str(m, "impl"), Corpus: str(m, "corpus"),
 			Lines: int(num(m, "lines")), Bytes: int(num(m, "bytes")), OK: uint64(num(m, "ok")),
 			Checksum: uint64(num(m, "checksum")), Check: str(m, "check"), Agree: true}
 		r.Allocs = num(m, "allocs") / float64(r.Lines)
-		for _, t := range times[str(m, "group")+"/"+r.Impl] {
-			r.NsLine = append(r.NsLine, t/float64(r.Lines))
+		id := str(m, "group") + "/" + r.Impl
+		t, ok := times[id]
+		// A later cargo bench on another corpus (scripts/corpus-size.sh
+		// before it kept its results apart, or a hand-run A/B with
+		// LOGSPAN_BENCH_CORPUS) overwrites the same bench names: dividing
+		// its times by this corpus' lines would print nonsense.
+		if ok && t.bytes != 0 && t.bytes != r.Bytes {
+			stale = append(stale, fmt.Sprintf("%s (%d bytes an iteration, corpus %d)", id, t.bytes, r.Bytes))
+			return
+		}
+		for _, ns := range t.perIter {
+			r.NsLine = append(r.NsLine, ns/float64(r.Lines))
 		}
 		r.HasTime = len(r.NsLine) > 0
 		rows = append(rows, r)
 	})
+	if err == nil && len(stale) > 0 {
+		err = fmt.Errorf("target/criterion holds results of another corpus for %d benches, e.g. %s",
+			len(stale), stale[0])
+	}
 	return rows, err
 }
 
