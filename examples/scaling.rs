@@ -20,34 +20,18 @@
 //! work (or they are hyper-threads of one core, which a guest cannot see
 //! in lscpu), and no parse scales better than it.
 
-use logspan::{Line, Parser, Span};
+#[path = "common/batch_pass.rs"]
+mod batch_pass;
+
+use batch_pass::BatchPass;
+use logspan::Parser;
 use std::hint::black_box;
 use std::time::Instant;
 
-/// Parses `text` `passes` times through the batch API (1024 lines a
-/// call, as the Go Batch does) and sums the field lengths, so the work
-/// cannot be optimized away and the fields are read as a user would.
+/// Parses `text` `passes` times through the batch API.
 fn parse_passes(text: &[u8], p: &Parser, passes: usize) -> u64 {
-    let nf = p.field_count();
-    let mut lines = vec![Line::default(); 1024];
-    let mut fields = vec![Span::ABSENT; 1024 * nf];
-    let mut sum = 0u64;
-    for _ in 0..passes {
-        let mut rest = black_box(text);
-        while !rest.is_empty() {
-            let r = p.parse_batch(rest, true, &mut lines, &mut fields);
-            for (k, line) in lines[..r.lines].iter().enumerate() {
-                if line.status >= 0 {
-                    sum += fields[k * nf..(k + 1) * nf]
-                        .iter()
-                        .map(|s| u64::from(s.len))
-                        .sum::<u64>();
-                }
-            }
-            rest = &rest[r.consumed..];
-        }
-    }
-    sum
+    let mut pass = BatchPass::new(p);
+    (0..passes).fold(0, |sum, _| sum.wrapping_add(pass.run(black_box(text)).1))
 }
 
 /// GiB/s of `threads` threads each parsing `text` `passes` times.
