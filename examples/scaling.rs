@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example scaling -- scale FILE SPEC [BYTES] [ROUNDS]
 //! cargo run --release --example scaling -- ceiling [ROUNDS]
+//! cargo run --release --example scaling -- floor FILE [ROUNDS]
 //! ```
 //!
 //! `scale` times the batch parse of FILE's first BYTES (default: all) on
@@ -19,6 +20,10 @@
 //! scaling: below 2x when the host shares the two vCPUs' cores with other
 //! work (or they are hyper-threads of one core, which a guest cannot see
 //! in lscpu), and no parse scales better than it.
+//!
+//! `floor` is the memory side: memchr counting FILE's newlines, the least
+//! work that reads every byte, to show how far the parse is from what
+//! memory can feed two cores.
 
 #[path = "common/batch_pass.rs"]
 mod batch_pass;
@@ -104,7 +109,10 @@ fn interleaved(what: &str, unit: &str, rounds: usize, f: impl Fn(usize) -> f64) 
 }
 
 fn usage() -> ! {
-    eprintln!("usage: scaling scale FILE SPEC [BYTES] [ROUNDS] | scaling ceiling [ROUNDS]");
+    eprintln!(
+        "usage: scaling scale FILE SPEC [BYTES] [ROUNDS]\n       \
+         scaling ceiling [ROUNDS]\n       scaling floor FILE [ROUNDS]"
+    );
     std::process::exit(2)
 }
 
@@ -113,6 +121,26 @@ fn main() {
     let rounds_at = |i: usize| args.get(i).map_or(8, |s| s.parse().expect("ROUNDS"));
     match args.first().map(String::as_str) {
         Some("ceiling") => interleaved("ceiling", "G steps/s", rounds_at(1), steps_per_ns),
+        Some("floor") if args.len() >= 2 => {
+            let text = std::fs::read(&args[1]).unwrap_or_else(|e| panic!("{}: {e}", args[1]));
+            // About 0.3 s a round at 20 GiB/s.
+            let passes = ((6usize << 30) / text.len().max(1)).max(1);
+            interleaved("floor", "GiB/s", rounds_at(2), |threads| {
+                let t0 = Instant::now();
+                std::thread::scope(|s| {
+                    for _ in 0..threads {
+                        s.spawn(|| {
+                            (0..passes).fold(0, |n, _| {
+                                n + memchr::memchr_iter(b'\n', black_box(&text[..])).count()
+                            })
+                        });
+                    }
+                });
+                (text.len() * passes * threads) as f64
+                    / t0.elapsed().as_secs_f64()
+                    / (1u64 << 30) as f64
+            });
+        }
         Some("scale") if args.len() >= 3 => {
             let text = std::fs::read(&args[1]).unwrap_or_else(|e| panic!("{}: {e}", args[1]));
             let bytes: usize = args
