@@ -77,7 +77,7 @@ func (b *Batch) SetSkipEmpty(on bool) { b.skipEmpty = on }
 // when no other P is idle (GOMAXPROCS=1, or as many busy goroutines as
 // Ps), the runtime takes the P from a call that outlasts a tick of its
 // monitor thread. Measured pinned to one CPU, 64-line access-log batches
-// ran 12% faster than 1024-line ones and JSON batches 15% slower, so the
+// ran 12% faster than 1024-line ones and JSON batches 17% slower, so the
 // default stays; see the README ("Batch size when no P is idle") and
 // measure your format with internal/cmd/flame -lines.
 func NewBatch(p *Parser, maxLines int) *Batch {
