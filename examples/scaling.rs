@@ -34,20 +34,23 @@ use std::hint::black_box;
 use std::time::Instant;
 
 /// Parses `text` `passes` times through the batch API.
-fn parse_passes(text: &[u8], p: &Parser, passes: usize) -> u64 {
+fn parse_passes(text: &[u8], p: &Parser, passes: usize) -> usize {
     let mut pass = BatchPass::new(p);
-    (0..passes).fold(0, |sum, _| sum.wrapping_add(pass.run(black_box(text)).1))
+    (0..passes).fold(0, |sum, _| {
+        sum.wrapping_add(pass.run(black_box(text)).1 as usize)
+    })
 }
 
-/// GiB/s of `threads` threads each parsing `text` `passes` times.
-fn gib_per_s(text: &[u8], p: &Parser, passes: usize, threads: usize) -> f64 {
+/// GiB/s of `threads` threads at once, each running `work`, which reads
+/// `bytes` bytes.
+fn gib_per_s(threads: usize, bytes: usize, work: impl Fn() -> usize + Sync) -> f64 {
     let t0 = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| black_box(parse_passes(text, p, passes)));
+            s.spawn(|| black_box(work()));
         }
     });
-    (text.len() * passes * threads) as f64 / t0.elapsed().as_secs_f64() / (1u64 << 30) as f64
+    (bytes * threads) as f64 / t0.elapsed().as_secs_f64() / (1u64 << 30) as f64
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -125,20 +128,13 @@ fn main() {
             let text = std::fs::read(&args[1]).unwrap_or_else(|e| panic!("{}: {e}", args[1]));
             // About 0.3 s a round at 20 GiB/s.
             let passes = ((6usize << 30) / text.len().max(1)).max(1);
+            let newlines = || {
+                (0..passes).fold(0, |n, _| {
+                    n + memchr::memchr_iter(b'\n', black_box(&text[..])).count()
+                })
+            };
             interleaved("floor", "GiB/s", rounds_at(2), |threads| {
-                let t0 = Instant::now();
-                std::thread::scope(|s| {
-                    for _ in 0..threads {
-                        s.spawn(|| {
-                            (0..passes).fold(0, |n, _| {
-                                n + memchr::memchr_iter(b'\n', black_box(&text[..])).count()
-                            })
-                        });
-                    }
-                });
-                (text.len() * passes * threads) as f64
-                    / t0.elapsed().as_secs_f64()
-                    / (1u64 << 30) as f64
+                gib_per_s(threads, text.len() * passes, newlines)
             });
         }
         Some("scale") if args.len() >= 3 => {
@@ -155,7 +151,9 @@ fn main() {
             parse_passes(text, &p, 1); // warm-up: page faults, caches
             let format = args[2].split(':').next().unwrap_or("");
             interleaved(format, "GiB/s", rounds_at(4), |threads| {
-                gib_per_s(text, &p, passes, threads)
+                gib_per_s(threads, text.len() * passes, || {
+                    parse_passes(text, &p, passes)
+                })
             });
         }
         _ => usage(),
